@@ -1,0 +1,364 @@
+//! Turning a page's body into typed items and the rest of the envelope.
+//!
+//! The fast path parses in one pass: the items array at a known pointer is
+//! deserialized straight into `Vec<T>`, never through `serde_json::Value`,
+//! while the (small) rest of the body becomes a `Value` for the pagination
+//! rules. The slow path parses into a `Value` first; it runs when the items'
+//! location is not known yet (the first page of an auto-detected walk) and
+//! whenever the fast path fails, so that errors can say exactly which item
+//! is wrong and the items before it are still delivered.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::shape;
+
+/// Where to look for the items.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ItemsAt<'a> {
+    /// Given by the user with `items_at`: nothing else is tried.
+    User(&'a str),
+    /// Found on an earlier page: tried first, detection runs again if it fails.
+    Learned(&'a str),
+    Detect,
+}
+
+pub(crate) struct Decoded<T> {
+    pub items: Vec<T>,
+    /// The body without its items array.
+    pub envelope: Value,
+    /// Where the items were: `""` for a root array.
+    pub pointer: String,
+    /// The last item as JSON, when asked for or when it came for free.
+    pub last_item: Option<Value>,
+    /// The first item that did not deserialize; `items` holds the ones before it.
+    pub item_error: Option<(usize, serde_json::Error)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum DecodeError {
+    Syntax(serde_json::Error),
+    ItemsNotFound(Vec<String>),
+    Pointer { pointer: String, found: String },
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    at: ItemsAt<'_>,
+    want_last_item: bool,
+) -> Result<Decoded<T>, DecodeError> {
+    if let ItemsAt::User(pointer) | ItemsAt::Learned(pointer) = at {
+        if let Some(decoded) = decode_fast(body, pointer, want_last_item) {
+            return Ok(decoded);
+        }
+    }
+    decode_slow(body, at)
+}
+
+fn decode_fast<T: DeserializeOwned>(
+    body: &[u8],
+    pointer: &str,
+    want_last_item: bool,
+) -> Option<Decoded<T>> {
+    let path = pointer_segments(pointer)?;
+    let mut sink = Sink {
+        items: None,
+        last_raw: None,
+        want_last_item,
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let envelope = if path.is_empty() {
+        ItemsSeed { sink: &mut sink }
+            .deserialize(&mut deserializer)
+            .ok()?;
+        Value::Null
+    } else {
+        EnvelopeSeed {
+            path: &path,
+            sink: &mut sink,
+        }
+        .deserialize(&mut deserializer)
+        .ok()?
+    };
+    deserializer.end().ok()?;
+    let last_item = match sink.last_raw {
+        Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+        None => None,
+    };
+    Some(Decoded {
+        items: sink.items?,
+        envelope,
+        pointer: pointer.to_owned(),
+        last_item,
+        item_error: None,
+    })
+}
+
+fn decode_slow<T: DeserializeOwned>(
+    body: &[u8],
+    at: ItemsAt<'_>,
+) -> Result<Decoded<T>, DecodeError> {
+    let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
+    let pointer = match at {
+        ItemsAt::User(pointer) => pointer.to_owned(),
+        ItemsAt::Learned(_) | ItemsAt::Detect => {
+            shape::find_items(&envelope).map_err(DecodeError::ItemsNotFound)?
+        }
+    };
+    let found = match envelope.pointer_mut(&pointer) {
+        Some(Value::Array(array)) => std::mem::take(array),
+        Some(other) => {
+            let found = format!("points to {} instead of an array", kind_of(other));
+            return Err(DecodeError::Pointer { pointer, found });
+        }
+        None => {
+            return Err(DecodeError::Pointer {
+                pointer,
+                found: "points to nothing".into(),
+            });
+        }
+    };
+    if pointer.is_empty() {
+        envelope = Value::Null;
+    }
+    let last_item = found.last().cloned();
+    let mut items = Vec::with_capacity(found.len());
+    let mut item_error = None;
+    for (index, value) in found.into_iter().enumerate() {
+        match T::deserialize(value) {
+            Ok(item) => items.push(item),
+            Err(error) => {
+                item_error = Some((index, error));
+                break;
+            }
+        }
+    }
+    Ok(Decoded {
+        items,
+        envelope,
+        pointer,
+        last_item,
+        item_error,
+    })
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The unescaped reference tokens of an RFC 6901 pointer; `None` if malformed.
+fn pointer_segments(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+struct Sink<T> {
+    items: Option<Vec<T>>,
+    last_raw: Option<String>,
+    want_last_item: bool,
+}
+
+/// Walks down `path` through objects, keeping every other field as a `Value`.
+struct EnvelopeSeed<'p, 's, T> {
+    path: &'p [String],
+    sink: &'s mut Sink<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<'_, '_, T> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut envelope = serde_json::Map::new();
+        let (here, below) = self
+            .path
+            .split_first()
+            .ok_or_else(|| de::Error::custom("empty path"))?;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != *here {
+                let value = map.next_value()?;
+                envelope.insert(key, value);
+            } else if below.is_empty() {
+                map.next_value_seed(ItemsSeed {
+                    sink: &mut *self.sink,
+                })?;
+            } else {
+                let inner = map.next_value_seed(EnvelopeSeed {
+                    path: below,
+                    sink: &mut *self.sink,
+                })?;
+                envelope.insert(key, inner);
+            }
+        }
+        Ok(Value::Object(envelope))
+    }
+}
+
+/// Deserializes the items array straight into `Vec<T>`.
+struct ItemsSeed<'s, T> {
+    sink: &'s mut Sink<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        if self.sink.want_last_item {
+            // Keyset pagination needs the last item's fields whatever `T` keeps,
+            // so go through borrowed raw text (no copy) and keep the last one.
+            let mut last: Option<&'de RawValue> = None;
+            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                items.push(serde_json::from_str(raw.get()).map_err(de::Error::custom)?);
+                last = Some(raw);
+            }
+            self.sink.last_raw = last.map(|raw| raw.get().to_owned());
+        } else {
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+        }
+        self.sink.items = Some(items);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: u64,
+    }
+
+    fn ids(items: &[Item]) -> Vec<u64> {
+        items.iter().map(|item| item.id).collect()
+    }
+
+    #[test]
+    fn fast_path_reads_items_and_keeps_the_envelope() {
+        let body = br#"{"meta":{"next":"x"},"data":[{"id":1},{"id":2}],"total":2}"#;
+        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), true).expect("decodes");
+        assert_eq!(ids(&decoded.items), [1, 2]);
+        assert_eq!(decoded.envelope, json!({"meta": {"next": "x"}, "total": 2}));
+        assert_eq!(decoded.last_item, Some(json!({"id": 2})));
+        let nested = br#"{"response":{"page":{"rows":[{"id":3}]},"after":"z"}}"#;
+        let decoded =
+            decode::<Item>(nested, ItemsAt::User("/response/page/rows"), false).expect("decodes");
+        assert_eq!(ids(&decoded.items), [3]);
+        assert_eq!(
+            decoded.envelope,
+            json!({"response": {"page": {}, "after": "z"}})
+        );
+    }
+
+    #[test]
+    fn root_array_and_escaped_pointer() {
+        let decoded =
+            decode::<Item>(br#"[{"id":5}]"#, ItemsAt::Learned(""), false).expect("decodes");
+        assert_eq!(
+            (ids(&decoded.items), decoded.envelope),
+            (vec![5], Value::Null)
+        );
+        let decoded = decode::<Item>(br#"{"a/b":[{"id":6}]}"#, ItemsAt::User("/a~1b"), false)
+            .expect("decodes");
+        assert_eq!(ids(&decoded.items), [6]);
+    }
+
+    #[test]
+    fn detection_when_the_learned_pointer_is_gone() {
+        let decoded = decode::<Item>(
+            br#"{"results":[{"id":7}],"next":null}"#,
+            ItemsAt::Learned("/data"),
+            false,
+        )
+        .expect("decodes");
+        assert_eq!(
+            (decoded.pointer.as_str(), ids(&decoded.items)),
+            ("/results", vec![7])
+        );
+    }
+
+    #[test]
+    fn a_bad_item_keeps_the_ones_before_it() {
+        let body = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
+        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), false).expect("decodes");
+        assert_eq!(ids(&decoded.items), [1]);
+        let (index, error) = decoded.item_error.expect("an item error");
+        assert_eq!(index, 1);
+        assert!(error.to_string().contains("invalid type"), "{error}");
+    }
+
+    #[test]
+    fn errors_name_what_was_found() {
+        assert!(matches!(
+            decode::<Item>(b"<html>", ItemsAt::Detect, false),
+            Err(DecodeError::Syntax(_))
+        ));
+        match decode::<Item>(br#"{"a":1,"b":{}}"#, ItemsAt::Detect, false) {
+            Err(DecodeError::ItemsNotFound(keys)) => assert_eq!(keys, ["a", "b"]),
+            other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
+        }
+        match decode::<Item>(br#"{"data":{"x":1}}"#, ItemsAt::User("/data"), false) {
+            Err(DecodeError::Pointer { found, .. }) => {
+                assert_eq!(found, "points to an object instead of an array")
+            }
+            other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
+        }
+        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("/rows"), false) {
+            Err(DecodeError::Pointer { found, .. }) => assert_eq!(found, "points to nothing"),
+            other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
+        }
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_syntax_error() {
+        assert!(matches!(
+            decode::<Item>(br#"{"data":[]} x"#, ItemsAt::Learned("/data"), false),
+            Err(DecodeError::Syntax(_))
+        ));
+    }
+}

@@ -1,0 +1,101 @@
+//! Walk every page of a paginated JSON HTTP API as one lazy, blocking iterator.
+//!
+//! pagewalk finds the next page the way the API says it (an RFC 8288 `Link`
+//! header, a next-page URL or a cursor in the body, a page number, an offset,
+//! or the last item's id), deserializes the items into your type, and hands
+//! them over one at a time. No async runtime, no loop to write, no lost data.
+//!
+//! # Example: typed items
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! #[derive(serde::Deserialize)]
+//! struct Issue {
+//!     number: u64,
+//!     title: String,
+//! }
+//!
+//! let issues = pagewalk::Paginator::new("https://api.github.com/repos/rust-lang/rust/issues?per_page=100")
+//!     .header("Authorization", "Bearer ...")
+//!     .items::<Issue>();
+//! for issue in issues {
+//!     let issue = issue?;
+//!     println!("#{} {}", issue.number, issue.title);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Example: the first ten items, one request
+//!
+//! Iteration is lazy: this fetches only the pages it needs.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let first: Vec<serde_json::Value> = pagewalk::Paginator::new("https://api.example.com/v2/transactions")
+//!     .into_iter()
+//!     .take(10)
+//!     .collect::<Result<_, _>>()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Example: choosing the strategy
+//!
+//! [`Strategy::auto`] detects the style on every response; name one when you
+//! know better:
+//!
+//! ```no_run
+//! use pagewalk::{Paginator, Strategy};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let customers = Paginator::new("https://api.stripe.com/v1/customers?limit=100")
+//!     .header("Authorization", "Bearer sk_test_...")
+//!     .strategy(Strategy::keyset("starting_after", "/id"))
+//!     .items::<serde_json::Value>();
+//! for customer in customers {
+//!     println!("{}", customer?["id"]);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`] whose message names the page, its URL and the
+//! cause. Transient failures (connection errors, timeouts, 429, 5xx) are
+//! retried first, within the [`RetryPolicy`].
+//!
+//! A fatal error is yielded once, after every item read before it, and then
+//! the iterator ends (it is a [`FusedIterator`](std::iter::FusedIterator)),
+//! so `for item in items.flatten()` can never spin forever. To continue
+//! later, take [`Items::checkpoint`] and pass it to [`Paginator::resume_from`]:
+//! each remaining item is then yielded exactly once.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod checkpoint;
+mod decode;
+mod error;
+mod fetch;
+mod items;
+pub mod link_header;
+mod next;
+mod origin;
+mod page;
+mod pages;
+mod paginator;
+mod query;
+pub mod retry;
+mod shape;
+mod source;
+mod strategy;
+mod walk;
+
+pub use checkpoint::Checkpoint;
+pub use error::Error;
+pub use items::Items;
+pub use page::Page;
+pub use pages::Pages;
+pub use paginator::Paginator;
+pub use retry::RetryPolicy;
+pub use strategy::Strategy;

@@ -1,0 +1,263 @@
+//! The builder: where to start and how to walk.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::fetch::Throttle;
+use crate::{Checkpoint, Items, Pages, RetryPolicy, Strategy};
+
+/// Everything a walk needs to know, shared by its threads.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub start: String,
+    pub agent: ureq::Agent,
+    pub headers: Vec<(String, String)>,
+    pub items_at: Option<String>,
+    pub strategy: Strategy,
+    pub max_pages: Option<u64>,
+    pub max_items: Option<u64>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub allow_cross_origin: bool,
+    pub max_body_size: u64,
+    pub max_empty_pages: u32,
+    pub resume: Option<Checkpoint>,
+    pub throttle: Throttle,
+}
+
+/// A builder for walking every page of a paginated JSON API.
+///
+/// Build it with [`Paginator::new`], adjust it with the setters, then iterate
+/// over typed items with [`items`](Paginator::items), over whole pages with
+/// [`pages`](Paginator::pages), or directly (`for item in paginator`) over
+/// items as [`serde_json::Value`].
+///
+/// Nothing is fetched until the iterator is advanced.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// #[derive(serde::Deserialize)]
+/// struct PunchItem {
+///     id: u64,
+///     name: String,
+/// }
+///
+/// let items = pagewalk::Paginator::new("https://api.procore.com/rest/v1.0/punch_items?project_id=1&per_page=100")
+///     .header("Authorization", "Bearer ...")
+///     .items::<PunchItem>();
+/// for item in items {
+///     let item = item?;
+///     println!("{} {}", item.id, item.name);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a Paginator does nothing until it is iterated"]
+pub struct Paginator {
+    start: String,
+    agent: Option<ureq::Agent>,
+    headers: Vec<(String, String)>,
+    items_at: Option<String>,
+    strategy: Strategy,
+    max_pages: Option<u64>,
+    max_items: Option<u64>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    allow_cross_origin: bool,
+    max_body_size: u64,
+    max_empty_pages: u32,
+    resume: Option<Checkpoint>,
+}
+
+impl Paginator {
+    /// Starts a walk at `url`, the first page's URL.
+    ///
+    /// Never fails: a bad URL is the iterator's first `Err`.
+    pub fn new(url: impl Into<String>) -> Paginator {
+        Paginator {
+            start: url.into(),
+            agent: None,
+            headers: Vec::new(),
+            items_at: None,
+            strategy: Strategy::auto(),
+            max_pages: None,
+            max_items: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            allow_cross_origin: false,
+            max_body_size: 64 * 1024 * 1024,
+            max_empty_pages: 10,
+            resume: None,
+        }
+    }
+
+    /// Adds a header to every request sent to the start URL's origin (scheme,
+    /// host and port). It is never sent to another origin, not even with
+    /// [`allow_cross_origin`](Paginator::allow_cross_origin).
+    ///
+    /// An invalid name or value is reported by the first request.
+    /// By default, only `Accept: application/json` is added.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Paginator {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the requests through `agent`, e.g. one with a proxy or TLS
+    /// settings of your own. pagewalk still sets, per request, its timeouts,
+    /// its body limit and its own handling of error statuses and redirects.
+    ///
+    /// By default, a new agent with ureq's defaults (which include proxies
+    /// from the environment) is created for each walk; its connections are
+    /// kept alive and reused from page to page.
+    pub fn agent(mut self, agent: ureq::Agent) -> Paginator {
+        self.agent = Some(agent);
+        self
+    }
+
+    /// Reads the items from the array at the JSON pointer `pointer`
+    /// (RFC 6901, e.g. `"/response/rows"`; `""` is the root).
+    ///
+    /// By default, the items are the root array, else the first array among
+    /// `data`, `items`, `results`, `value`, `records` and `entries`, else the
+    /// only array among the top-level fields or inside HAL's `_embedded`.
+    pub fn items_at(mut self, pointer: impl Into<String>) -> Paginator {
+        self.items_at = Some(pointer.into());
+        self
+    }
+
+    /// Chooses how the next page is found. Defaults to [`Strategy::auto`].
+    pub fn strategy(mut self, strategy: Strategy) -> Paginator {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Fetches at most `n` pages. By default, there is no limit.
+    pub fn max_pages(mut self, n: u64) -> Paginator {
+        self.max_pages = Some(n);
+        self
+    }
+
+    /// Yields at most `n` items, and fetches no page beyond the one that holds
+    /// the `n`-th. By default, there is no limit.
+    pub fn max_items(mut self, n: u64) -> Paginator {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Limits each request, from connecting to the last byte of the body.
+    /// Defaults to 30 seconds.
+    pub fn timeout(mut self, timeout: Duration) -> Paginator {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limits the time to open a connection. Defaults to 10 seconds.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Paginator {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries each failed request up to `n` times (connection errors,
+    /// timeouts, truncated bodies, 408, 429, 500, 502, 503, 504, and rate
+    /// limits answered with 403). Shorthand for
+    /// [`retry_policy`](Paginator::retry_policy)`(RetryPolicy::new().retries(n))`
+    /// that keeps the other settings of the policy. Defaults to 3.
+    pub fn retries(mut self, n: u32) -> Paginator {
+        self.retry = self.retry.retries(n);
+        self
+    }
+
+    /// Sets how requests are retried and how long the walk may wait for a
+    /// rate limit. Defaults to [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Paginator {
+        self.retry = policy;
+        self
+    }
+
+    /// Follows next links and redirects to other origins, without sending
+    /// them any header set with [`header`](Paginator::header). A move from
+    /// `https` to `http` stays refused.
+    ///
+    /// By default, this is disabled: leaving the start URL's origin is an
+    /// [`Error::CrossOrigin`](crate::Error::CrossOrigin).
+    pub fn allow_cross_origin(mut self, allow: bool) -> Paginator {
+        self.allow_cross_origin = allow;
+        self
+    }
+
+    /// Fails a page whose body is larger than `bytes`. Defaults to 64 MiB.
+    pub fn max_body_size(mut self, bytes: u64) -> Paginator {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Fails the walk after `n` empty pages in a row that each point to
+    /// another page, so an API that hands out endless cursors cannot keep it
+    /// busy forever. Defaults to 10.
+    pub fn max_empty_pages(mut self, n: u32) -> Paginator {
+        self.max_empty_pages = n.max(1);
+        self
+    }
+
+    /// Continues a walk where `checkpoint` was taken. Build the paginator
+    /// with the same URL and settings as the walk that made it.
+    ///
+    /// By default, the walk starts at the start URL.
+    pub fn resume_from(mut self, checkpoint: Checkpoint) -> Paginator {
+        self.resume = Some(checkpoint);
+        self
+    }
+
+    /// The items of every page, deserialized into `T`, one at a time.
+    pub fn items<T: DeserializeOwned + Send + 'static>(self) -> Items<T> {
+        Items::new(Arc::new(self.into_config()))
+    }
+
+    /// Every page, with its items deserialized into `T`.
+    pub fn pages<T: DeserializeOwned + Send + 'static>(self) -> Pages<T> {
+        Pages::new(Arc::new(self.into_config()))
+    }
+
+    fn into_config(self) -> Config {
+        Config {
+            start: self.start,
+            agent: self.agent.unwrap_or_else(default_agent),
+            headers: self.headers,
+            items_at: self.items_at,
+            strategy: self.strategy,
+            max_pages: self.max_pages,
+            max_items: self.max_items,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry,
+            allow_cross_origin: self.allow_cross_origin,
+            max_body_size: self.max_body_size,
+            max_empty_pages: self.max_empty_pages,
+            resume: self.resume,
+            throttle: Throttle::default(),
+        }
+    }
+}
+
+fn default_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .user_agent(concat!("pagewalk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// Iterates over the items as [`serde_json::Value`].
+impl IntoIterator for Paginator {
+    type Item = Result<serde_json::Value, crate::Error>;
+    type IntoIter = Items<serde_json::Value>;
+
+    fn into_iter(self) -> Items<serde_json::Value> {
+        self.items()
+    }
+}

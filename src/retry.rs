@@ -1,0 +1,504 @@
+//! The retry and rate-limit policy, as pure functions over statuses and headers.
+//!
+//! Servers say "wait" in many dialects: `Retry-After` as seconds or as an
+//! HTTP-date, GitHub's `X-RateLimit-*` headers, and both drafts of the IETF
+//! `RateLimit` fields. This module reads them all, tolerantly, and never
+//! panics, whatever the server sends.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ureq::http::HeaderMap;
+use ureq::http::header::RETRY_AFTER;
+
+/// How failed requests are retried and how long pagewalk may wait for a server.
+///
+/// ```
+/// use std::time::Duration;
+/// use pagewalk::RetryPolicy;
+///
+/// let policy = RetryPolicy::new().retries(5).max_wait(Duration::from_secs(60));
+/// assert_eq!(policy.retries_allowed(), 5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    retries: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            retries: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+            max_wait: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy: see each setter for its default.
+    pub fn new() -> RetryPolicy {
+        RetryPolicy::default()
+    }
+
+    /// A policy that never retries; the waits it accepts keep their defaults.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy::default().retries(0)
+    }
+
+    /// Retries a failed request up to `n` times, not counting the first try.
+    /// Defaults to 3.
+    pub fn retries(mut self, n: u32) -> RetryPolicy {
+        self.retries = n;
+        self
+    }
+
+    /// Sets the base of the exponential backoff: retry number `k` (from 0)
+    /// sleeps a random time up to `d * 2^k`. Defaults to 250 ms.
+    pub fn base_delay(mut self, d: Duration) -> RetryPolicy {
+        self.base_delay = d;
+        self
+    }
+
+    /// Caps one backoff sleep. Defaults to 30 seconds.
+    pub fn max_delay(mut self, d: Duration) -> RetryPolicy {
+        self.max_delay = d;
+        self
+    }
+
+    /// Sets the longest wait accepted from a server, through `Retry-After` or
+    /// a rate-limit reset; a longer one is an
+    /// [`Error::WaitTooLong`](crate::Error::WaitTooLong) rather than a stall.
+    /// Defaults to 5 minutes.
+    pub fn max_wait(mut self, d: Duration) -> RetryPolicy {
+        self.max_wait = d;
+        self
+    }
+
+    /// The most retries of one request, not counting the first try.
+    pub fn retries_allowed(&self) -> u32 {
+        self.retries
+    }
+
+    /// The base of the exponential backoff.
+    pub fn backoff_base(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The cap of one backoff sleep.
+    pub fn backoff_cap(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// The longest wait accepted from a server.
+    pub fn longest_wait(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// Full-jitter exponential backoff for retry number `attempt` (from 0): a
+    /// uniformly random duration in `[0, min(max_delay, base * 2^attempt)]`.
+    pub(crate) fn backoff(&self, attempt: u32, jitter: &mut Jitter) -> Duration {
+        let ceiling = 1u32
+            .checked_shl(attempt)
+            .and_then(|factor| self.base_delay.checked_mul(factor))
+            .map_or(self.max_delay, |delay| delay.min(self.max_delay));
+        let secs = ceiling.as_secs_f64() * jitter.next_fraction();
+        // Float rounding must not push the sleep past its ceiling.
+        Duration::try_from_secs_f64(secs).map_or(ceiling, |delay| delay.min(ceiling))
+    }
+}
+
+/// Whether a response with this status is worth another try.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// A small seeded PRNG (SplitMix64), so that jitter needs no `rand` dependency.
+pub(crate) struct Jitter {
+    state: u64,
+}
+
+impl Jitter {
+    /// A generator seeded from the process's random hasher keys and the clock,
+    /// so that clients started together do not retry in lockstep.
+    pub(crate) fn new() -> Jitter {
+        let mut hasher = RandomState::new().build_hasher();
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        hasher.write_u128(nanos);
+        Jitter::seeded(hasher.finish())
+    }
+
+    /// A generator with a fixed seed, for reproducible tests.
+    pub(crate) fn seeded(seed: u64) -> Jitter {
+        Jitter { state: seed }
+    }
+
+    /// A uniformly random number in `[0, 1)`.
+    pub(crate) fn next_fraction(&mut self) -> f64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // The top 53 bits fill an f64 mantissa exactly.
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Parses a `Retry-After` value: delta-seconds (`120`), the forms real servers
+/// send (`1.5`, `30s`, ` 2 `), or an HTTP-date relative to `now` (a date in the
+/// past means no wait). `None` when unparseable or negative.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Some(secs) = parse_seconds(value.strip_suffix('s').unwrap_or(value)) {
+        return Some(seconds(secs));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// How long to wait before the next request because the server says the quota
+/// is spent: GitHub's `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`, or
+/// the IETF draft `RateLimit-Remaining`/`RateLimit-Reset` and `RateLimit`
+/// fields. `None` when quota remains or the headers are absent or unparseable.
+pub(crate) fn rate_limit_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    quotas(headers)
+        .into_iter()
+        .filter(|quota| quota.remaining == 0)
+        .filter_map(|quota| reset_wait(quota.reset?, now))
+        .max()
+}
+
+/// Whether a 403 is really a rate limit: GitHub answers primary limits with
+/// 403 and a spent quota, secondary limits with 403 and `Retry-After`.
+pub(crate) fn is_rate_limit_403(headers: &HeaderMap) -> bool {
+    headers.contains_key(RETRY_AFTER) || quotas(headers).iter().any(|quota| quota.remaining == 0)
+}
+
+/// The wait a response asks for before retrying: `Retry-After` if present and
+/// parseable, else the rate-limit reset.
+pub(crate) fn requested_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    header_str(headers, RETRY_AFTER.as_str())
+        .and_then(|value| parse_retry_after(value, now))
+        .or_else(|| rate_limit_wait(headers, now))
+}
+
+/// Below this a reset is a delta, at or above it epoch seconds: no quota
+/// resets in 31 years, and no epoch reset is older than 2001.
+const EPOCH_THRESHOLD: f64 = 1e9;
+
+/// One rate-limit quota as a server reports it; `reset` is still unparsed.
+struct Quota<'a> {
+    remaining: u64,
+    reset: Option<&'a str>,
+}
+
+fn quotas(headers: &HeaderMap) -> Vec<Quota<'_>> {
+    let mut quotas = Vec::new();
+    for (remaining, reset) in [
+        ("x-ratelimit-remaining", "x-ratelimit-reset"),
+        ("ratelimit-remaining", "ratelimit-reset"),
+    ] {
+        quotas.extend(quota(
+            header_str(headers, remaining),
+            header_str(headers, reset),
+        ));
+    }
+    for value in headers
+        .get_all("ratelimit")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+    {
+        quotas.extend(structured_quotas(value));
+    }
+    quotas
+}
+
+/// Both forms of the IETF `RateLimit` field: the dictionary of the early
+/// drafts (`limit=100, remaining=0, reset=30`) and the list of policies of the
+/// later ones (`"default";r=0;t=30`), one quota per policy.
+fn structured_quotas(value: &str) -> Vec<Quota<'_>> {
+    let mut quotas = Vec::new();
+    let (mut remaining, mut reset) = (None, None);
+    for member in value.split(',') {
+        let mut parts = member.split(';');
+        let Some(head) = parts.next() else { continue };
+        match head.split_once('=') {
+            Some((key, value)) => match key.trim() {
+                "remaining" => remaining = Some(value),
+                "reset" => reset = Some(value),
+                _ => {}
+            },
+            None => {
+                let (mut r, mut t) = (None, None);
+                for (key, value) in parts.filter_map(|param| param.split_once('=')) {
+                    match key.trim() {
+                        "r" => r = Some(value),
+                        "t" => t = Some(value),
+                        _ => {}
+                    }
+                }
+                quotas.extend(quota(r, t));
+            }
+        }
+    }
+    quotas.extend(quota(remaining, reset));
+    quotas
+}
+
+fn quota<'a>(remaining: Option<&'a str>, reset: Option<&'a str>) -> Option<Quota<'a>> {
+    let remaining = unquote(remaining?).parse().ok()?;
+    Some(Quota {
+        remaining,
+        reset: reset.map(unquote),
+    })
+}
+
+/// A reset as epoch seconds, or as a delta when small enough to be one.
+fn reset_wait(value: &str, now: SystemTime) -> Option<Duration> {
+    let secs = parse_seconds(value)?;
+    if secs < EPOCH_THRESHOLD {
+        return Some(seconds(secs));
+    }
+    let reset = UNIX_EPOCH.checked_add(seconds(secs))?;
+    Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Non-negative decimal seconds (`120`, `1.5`): no sign, exponent, inf or NaN.
+fn parse_seconds(value: &str) -> Option<f64> {
+    let value = value.trim();
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let dots = value.bytes().filter(|&byte| byte == b'.').count();
+    if digits == 0 || dots > 1 || digits + dots != value.len() {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// Seconds as a duration; an absurdly long one saturates, so that it fails
+/// against `max_wait` instead of passing for "no wait requested".
+fn seconds(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
+}
+
+fn unquote(value: &str) -> &str {
+    value.trim().trim_matches('"')
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name)?.to_str().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ureq::http::{HeaderName, HeaderValue};
+
+    fn now() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            map.append(name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn secs(n: u64) -> Option<Duration> {
+        Some(Duration::from_secs(n))
+    }
+
+    #[test]
+    fn defaults_and_setters() {
+        let policy = RetryPolicy::new();
+        assert_eq!(policy, RetryPolicy::default());
+        assert_eq!(policy.retries_allowed(), 3);
+        assert_eq!(policy.backoff_base(), Duration::from_millis(250));
+        assert_eq!(policy.backoff_cap(), Duration::from_secs(30));
+        assert_eq!(policy.longest_wait(), Duration::from_secs(300));
+        assert_eq!(RetryPolicy::none().retries_allowed(), 0);
+        let custom = policy
+            .retries(7)
+            .base_delay(Duration::from_secs(1))
+            .max_wait(Duration::ZERO);
+        assert_eq!(custom.retries_allowed(), 7);
+        assert_eq!(custom.backoff_base(), Duration::from_secs(1));
+        assert_eq!(custom.longest_wait(), Duration::ZERO);
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        let retryable: Vec<u16> = (100..600)
+            .filter(|&status| is_retryable_status(status))
+            .collect();
+        assert_eq!(retryable, [408, 429, 500, 502, 503, 504]);
+    }
+
+    #[test]
+    fn backoff_stays_within_bounds() {
+        let policy = RetryPolicy::new()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(1));
+        let mut jitter = Jitter::seeded(42);
+        for attempt in 0..10 {
+            let ceiling =
+                (Duration::from_millis(100) * 2u32.pow(attempt)).min(Duration::from_secs(1));
+            for _ in 0..200 {
+                assert!(policy.backoff(attempt, &mut jitter) <= ceiling);
+            }
+        }
+        for attempt in [31, 32, 64, 1000, u32::MAX] {
+            assert!(policy.backoff(attempt, &mut jitter) <= Duration::from_secs(1));
+        }
+        let huge = RetryPolicy::new()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        assert!(huge.backoff(64, &mut jitter) <= Duration::MAX);
+    }
+
+    #[test]
+    fn backoff_is_full_jitter() {
+        let policy = RetryPolicy::new()
+            .base_delay(Duration::from_secs(1))
+            .max_delay(Duration::from_secs(1));
+        let mut jitter = Jitter::seeded(7);
+        let draws: Vec<Duration> = (0..1000).map(|_| policy.backoff(5, &mut jitter)).collect();
+        assert!(draws.iter().any(|&d| d < Duration::from_millis(50)));
+        assert!(draws.iter().any(|&d| d > Duration::from_millis(950)));
+        let mut jitter = Jitter::new();
+        assert!(
+            (0..1000)
+                .map(|_| jitter.next_fraction())
+                .all(|f| (0.0..1.0).contains(&f))
+        );
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("120", now()), secs(120));
+        assert_eq!(parse_retry_after(" 2 ", now()), secs(2));
+        assert_eq!(parse_retry_after("30s", now()), secs(30));
+        assert_eq!(parse_retry_after("0", now()), secs(0));
+        assert_eq!(
+            parse_retry_after("1.5", now()),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now()),
+            Some(Duration::MAX)
+        );
+        let future = httpdate::fmt_http_date(now() + Duration::from_secs(90));
+        assert_eq!(parse_retry_after(&future, now()), secs(90));
+        let past = httpdate::fmt_http_date(now() - Duration::from_secs(90));
+        assert_eq!(parse_retry_after(&past, now()), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn retry_after_garbage() {
+        for value in [
+            "soon", "-5", "NaN", "inf", "1e400", "", " ", "s", "1.2.3", "+5", "5 s s",
+        ] {
+            assert_eq!(parse_retry_after(value, now()), None, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn github_rate_limit() {
+        let reset = (1_700_000_000 + 42).to_string();
+        let spent = headers(&[
+            ("X-RateLimit-Remaining", "0"),
+            ("X-RateLimit-Reset", &reset),
+        ]);
+        assert_eq!(rate_limit_wait(&spent, now()), secs(42));
+        assert_eq!(requested_wait(&spent, now()), secs(42));
+        let delta = headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "15")]);
+        assert_eq!(rate_limit_wait(&delta, now()), secs(15));
+        let past = headers(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "1600000000"),
+        ]);
+        assert_eq!(rate_limit_wait(&past, now()), Some(Duration::ZERO));
+        let left = headers(&[
+            ("X-RateLimit-Remaining", "12"),
+            ("X-RateLimit-Reset", &reset),
+        ]);
+        assert_eq!(rate_limit_wait(&left, now()), None);
+    }
+
+    #[test]
+    fn ietf_rate_limit() {
+        let split = headers(&[("RateLimit-Remaining", "0"), ("RateLimit-Reset", "30")]);
+        assert_eq!(rate_limit_wait(&split, now()), secs(30));
+        let dictionary = headers(&[("RateLimit", "limit=100, remaining=0, reset=30")]);
+        assert_eq!(rate_limit_wait(&dictionary, now()), secs(30));
+        let policy = headers(&[("RateLimit", r#""default";r=0;t=30"#)]);
+        assert_eq!(rate_limit_wait(&policy, now()), secs(30));
+        let several = headers(&[("RateLimit", r#""burst";r=5;t=1, "daily";r=0;t=3600"#)]);
+        assert_eq!(rate_limit_wait(&several, now()), secs(3600));
+        for left in [
+            headers(&[("RateLimit-Remaining", "7"), ("RateLimit-Reset", "30")]),
+            headers(&[("RateLimit", "limit=100, remaining=99, reset=30")]),
+            headers(&[("RateLimit", r#""default";r=50;t=30"#)]),
+            headers(&[("RateLimit", "garbage;;=,=;")]),
+            HeaderMap::new(),
+        ] {
+            assert_eq!(rate_limit_wait(&left, now()), None, "{left:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_comes_first() {
+        let both = headers(&[
+            ("Retry-After", "5"),
+            ("X-RateLimit-Remaining", "0"),
+            ("X-RateLimit-Reset", "60"),
+        ]);
+        assert_eq!(requested_wait(&both, now()), secs(5));
+        let unparseable = headers(&[
+            ("Retry-After", "soon"),
+            ("RateLimit-Remaining", "0"),
+            ("RateLimit-Reset", "60"),
+        ]);
+        assert_eq!(requested_wait(&unparseable, now()), secs(60));
+    }
+
+    #[test]
+    fn rate_limit_403() {
+        assert!(is_rate_limit_403(&headers(&[(
+            "X-RateLimit-Remaining",
+            "0"
+        )])));
+        assert!(is_rate_limit_403(&headers(&[("Retry-After", "60")])));
+        assert!(!is_rate_limit_403(&headers(&[(
+            "X-RateLimit-Remaining",
+            "4999"
+        )])));
+        assert!(!is_rate_limit_403(&HeaderMap::new()));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_server_input(value in "\\PC{0,40}") {
+            parse_retry_after(&value, now());
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                let mut map = HeaderMap::new();
+                map.insert("ratelimit", value.clone());
+                map.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+                map.insert("x-ratelimit-reset", value);
+                requested_wait(&map, now());
+                is_rate_limit_403(&map);
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! What a page's body and headers say about the walk, as pure functions.
+//!
+//! Every name below comes from a real API; the README's table lists which.
+//! Keeping them here, away from any HTTP, lets each rule be tested on a bare
+//! `serde_json::Value`.
+
+use serde_json::Value;
+use ureq::http::HeaderMap;
+
+/// Field names that hold the items, in order of preference.
+const ITEM_KEYS: &[&str] = &["data", "items", "results", "value", "records", "entries"];
+
+/// Pointers to a next-page URL in the body, in order of preference. Each may
+/// hold a string, or an object whose `href` is one (HAL, JSON:API).
+pub(crate) const NEXT_URL_POINTERS: &[&str] = &[
+    "/next_page_url",   // Laravel
+    "/links/next",      // JSON:API, Laravel API resources
+    "/next",            // Django REST framework
+    "/nextPageUrl",     //
+    "/_links/next",     // HAL
+    "/@odata.nextLink", // OData
+    "/nextLink",        // Azure
+    "/paging/next",     // Facebook Graph
+];
+
+/// Pointers to a cursor in the body, with the query parameter it is sent back as.
+pub(crate) const CURSOR_POINTERS: &[(&str, &str)] = &[
+    ("/nextCursor", "cursor"),
+    ("/next_cursor", "cursor"),
+    ("/response_metadata/next_cursor", "cursor"), // Slack
+    ("/meta/next_cursor", "cursor"),
+    ("/nextPageToken", "pageToken"), // Google
+];
+
+/// Where the items are: `""` for a root array, else a JSON pointer; `Err` lists
+/// the top-level keys so the error can suggest `items_at`.
+pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
+    let object = match body {
+        Value::Array(_) => return Ok(String::new()),
+        Value::Object(object) => object,
+        _ => return Err(Vec::new()),
+    };
+    if let Some(key) = ITEM_KEYS
+        .iter()
+        .find(|key| object.get(**key).is_some_and(Value::is_array))
+    {
+        return Ok(format!("/{key}"));
+    }
+    if let Some(key) = single_array_key(object) {
+        return Ok(format!("/{}", escape_pointer(key)));
+    }
+    // HAL puts the items in `_embedded.<relation>`.
+    if let Some(Value::Object(embedded)) = object.get("_embedded") {
+        if let Some(key) = single_array_key(embedded) {
+            return Ok(format!("/_embedded/{}", escape_pointer(key)));
+        }
+    }
+    Err(object.keys().cloned().collect())
+}
+
+fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
+    let mut arrays = object.iter().filter(|(_, value)| value.is_array());
+    match (arrays.next(), arrays.next()) {
+        (Some((key, _)), None) => Some(key),
+        _ => None,
+    }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A non-negative integer, also when sent as a string (`"150"`).
+pub(crate) fn as_count(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn field(body: &Value, pointer: &str) -> Option<u64> {
+    body.pointer(pointer).and_then(as_count)
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The total number of items in the collection, when the response gives it.
+pub(crate) fn total(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
+    let from_headers = ["Total", "X-Total", "X-Total-Count"]
+        .iter()
+        .find_map(|name| header(headers, name));
+    from_headers
+        .or_else(|| field(envelope, "/total"))
+        .or_else(|| field(envelope, "/meta/total"))
+        .or_else(|| field(envelope, "/total_count"))
+        .or_else(|| field(envelope, "/meta/total_count"))
+        // `count` is the total only in Django REST framework's envelope; elsewhere
+        // (e.g. cursor APIs) it counts the items of the current page.
+        .or_else(|| {
+            envelope
+                .get("results")
+                .and(envelope.get("next"))
+                .and_then(|_| field(envelope, "/count"))
+        })
+}
+
+/// `has_more` / `hasMore`, when present.
+pub(crate) fn has_more(envelope: &Value) -> Option<bool> {
+    ["has_more", "hasMore"]
+        .iter()
+        .find_map(|key| envelope.get(*key).and_then(Value::as_bool))
+}
+
+/// The page number the body says this is.
+pub(crate) fn current_page(envelope: &Value) -> Option<u64> {
+    field(envelope, "/current_page").or_else(|| field(envelope, "/meta/current_page"))
+}
+
+/// The number of the last page, when the response gives it directly.
+pub(crate) fn last_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
+    field(envelope, "/last_page")
+        .or_else(|| field(envelope, "/meta/last_page"))
+        .or_else(|| field(envelope, "/total_pages"))
+        .or_else(|| field(envelope, "/meta/total_pages"))
+        .or_else(|| field(envelope, "/totalPages"))
+        .or_else(|| header(headers, "X-Total-Pages"))
+}
+
+/// Why the response claims there are more pages, if it does. `items_seen`
+/// counts every item of the walk so far, this page's included.
+pub(crate) fn more_evidence(
+    envelope: &Value,
+    headers: &HeaderMap,
+    item_count: usize,
+    items_seen: u64,
+) -> Option<String> {
+    if let Some(key) = ["has_more", "hasMore"]
+        .iter()
+        .find(|key| envelope.get(**key) == Some(&Value::Bool(true)))
+    {
+        return Some(format!("{key} is true"));
+    }
+    if let (Some(current), Some(last)) = (current_page(envelope), last_page(envelope, headers)) {
+        if current < last {
+            return Some(format!("current_page {current} < last_page {last}"));
+        }
+    }
+    if let Some(next) = headers
+        .get("X-Next-Page")
+        .and_then(|value| value.to_str().ok())
+    {
+        if !next.trim().is_empty() {
+            return Some(format!("X-Next-Page: {}", next.trim()));
+        }
+    }
+    let total = total(envelope, headers)?;
+    // `to` (Laravel) is the exact position of this page's last item; otherwise
+    // count what this walk has seen.
+    let reached = field(envelope, "/to")
+        .or_else(|| field(envelope, "/meta/to"))
+        .unwrap_or(items_seen);
+    (item_count > 0 && reached < total)
+        .then(|| format!("total is {total}, only {reached} items reached"))
+}
+
+/// A string that looks like a URL rather than an opaque token.
+pub(crate) fn looks_like_url(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("http://")
+        || text.starts_with("https://")
+        || text.starts_with('/')
+        || text.starts_with('?')
+}
+
+/// The next-page URL at `pointer`: a string, or an object whose `href` is one.
+/// `None` for absent, `null` or empty.
+pub(crate) fn url_at<'a>(envelope: &'a Value, pointer: &str) -> Option<&'a str> {
+    let value = envelope.pointer(pointer)?;
+    let text = match value {
+        Value::String(text) => text,
+        Value::Object(object) => object.get("href")?.as_str()?,
+        _ => return None,
+    };
+    (!text.trim().is_empty()).then_some(text.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().expect("test header"));
+        }
+        map
+    }
+
+    #[test]
+    fn finds_items_by_name_then_single_array_then_hal() {
+        assert_eq!(find_items(&json!([1, 2])), Ok(String::new()));
+        assert_eq!(
+            find_items(&json!({"links": [], "data": []})),
+            Ok("/data".into())
+        );
+        assert_eq!(
+            find_items(&json!({"ok": true, "channels": [1]})),
+            Ok("/channels".into())
+        );
+        assert_eq!(find_items(&json!({"a/b": [1], "n": 1})), Ok("/a~1b".into()));
+        assert_eq!(
+            find_items(&json!({"_links": {}, "_embedded": {"orders": []}})),
+            Ok("/_embedded/orders".into())
+        );
+        assert_eq!(
+            find_items(&json!({"a": [], "b": []})),
+            Err(vec!["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(find_items(&json!("text")), Err(vec![]));
+    }
+
+    #[test]
+    fn total_from_headers_and_fields() {
+        let none = HeaderMap::new();
+        assert_eq!(total(&json!({}), &headers(&[("Total", "150")])), Some(150));
+        assert_eq!(total(&json!({}), &headers(&[("x-total", "7")])), Some(7));
+        assert_eq!(total(&json!({"meta": {"total": 20}}), &none), Some(20));
+        assert_eq!(total(&json!({"total_count": "9"}), &none), Some(9));
+        assert_eq!(
+            total(&json!({"count": 5, "next": null, "results": []}), &none),
+            Some(5)
+        );
+        // A cursor API's `count` is the size of the current page, not a total.
+        assert_eq!(
+            total(&json!({"count": 50, "items": [], "hasMore": true}), &none),
+            None
+        );
+    }
+
+    #[test]
+    fn evidence_of_more_pages() {
+        let none = HeaderMap::new();
+        assert_eq!(
+            more_evidence(&json!({"has_more": true}), &none, 1, 1).as_deref(),
+            Some("has_more is true")
+        );
+        assert_eq!(
+            more_evidence(
+                &json!({"meta": {"current_page": 1, "last_page": 2}}),
+                &none,
+                1,
+                1
+            )
+            .as_deref(),
+            Some("current_page 1 < last_page 2")
+        );
+        assert_eq!(
+            more_evidence(&json!({}), &headers(&[("X-Next-Page", "3")]), 1, 1).as_deref(),
+            Some("X-Next-Page: 3")
+        );
+        assert!(more_evidence(&json!({}), &headers(&[("X-Next-Page", "")]), 1, 1).is_none());
+        assert!(more_evidence(&json!({"total": 10}), &none, 5, 5).is_some());
+        assert!(more_evidence(&json!({"total": 10}), &none, 5, 10).is_none());
+        assert!(more_evidence(&json!({"total": 10, "to": 10}), &none, 5, 5).is_none());
+        assert!(more_evidence(&json!({"total": 10}), &none, 0, 5).is_none());
+        assert!(more_evidence(&json!({"has_more": false}), &none, 1, 1).is_none());
+    }
+
+    #[test]
+    fn urls_and_hrefs() {
+        let body = json!({"links": {"next": {"href": "/p2"}}, "next": "", "x": null});
+        assert_eq!(url_at(&body, "/links/next"), Some("/p2"));
+        assert_eq!(url_at(&body, "/next"), None);
+        assert_eq!(url_at(&body, "/x"), None);
+        assert!(
+            looks_like_url("https://h/x")
+                && looks_like_url("/x?page=2")
+                && looks_like_url("?page=2")
+        );
+        assert!(!looks_like_url("dGVhbTpDMDYxRkE1UEI="));
+    }
+}

@@ -1,0 +1,433 @@
+//! The fetch loop: from one request to the next, page by page.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use crate::decode::{DecodeError, Decoded, ItemsAt, decode};
+use crate::fetch::{Response, fetch, refuse};
+use crate::link_header;
+use crate::next::{Next, PageView, Problem, next_step};
+use crate::origin::check_hop;
+use crate::paginator::Config;
+use crate::shape;
+use crate::strategy::Kind;
+use crate::{Checkpoint, Error, Page};
+
+/// A page as the iterators receive it: the page, where it stands, and the
+/// error, if any, that comes right after its items.
+pub(crate) struct Fetched<T> {
+    pub page: Page<T>,
+    /// The position of this page's first delivered item.
+    pub at: Checkpoint,
+    /// The position after this page's last delivered item.
+    pub after: Checkpoint,
+    /// An error found after the items were read (a bad item, an unusable next
+    /// link): the items before it are still delivered, then the walk ends.
+    pub error: Option<Error>,
+}
+
+/// A walk in progress. Produces pages in order; ends for good after the last
+/// page or the first error.
+pub(crate) struct Walk {
+    config: Arc<Config>,
+    start: Option<Url>,
+    /// The next request, or `None` when the walk is over.
+    next: Option<Url>,
+    /// Whether the user's headers go with the next request.
+    next_credentials: bool,
+    page: u64,
+    skip: usize,
+    items_seen: u64,
+    pages_fetched: u64,
+    items_fetched: u64,
+    empty_in_a_row: u32,
+    /// Hashes of the URLs already requested, with their page numbers, to catch loops.
+    requested: HashMap<u64, u64>,
+    items_pointer: Option<String>,
+    keyset_detected: bool,
+    /// An error to report before anything else, such as a bad start URL.
+    startup_error: Option<Error>,
+}
+
+impl Walk {
+    pub(crate) fn new(config: Arc<Config>) -> Walk {
+        let resume = config.resume.clone();
+        let mut walk = Walk {
+            start: None,
+            next: None,
+            next_credentials: true,
+            page: 1,
+            skip: 0,
+            items_seen: 0,
+            pages_fetched: 0,
+            items_fetched: 0,
+            empty_in_a_row: 0,
+            requested: HashMap::new(),
+            items_pointer: None,
+            keyset_detected: false,
+            startup_error: None,
+            config,
+        };
+        match walk.prepare(resume) {
+            Ok(()) => {}
+            Err(error) => walk.startup_error = Some(error),
+        }
+        walk
+    }
+
+    fn prepare(&mut self, resume: Option<Checkpoint>) -> Result<(), Error> {
+        let start = parse_url(&self.config.start)?;
+        check_scheme(&start, 1)?;
+        self.start = Some(start.clone());
+        let Some(checkpoint) = resume else {
+            self.next = Some(start);
+            return Ok(());
+        };
+        if checkpoint.version() != crate::checkpoint::VERSION {
+            let reason = format!(
+                "version {} is not supported (expected {})",
+                checkpoint.version(),
+                crate::checkpoint::VERSION
+            );
+            return Err(Error::Checkpoint { reason });
+        }
+        self.page = checkpoint.page();
+        self.skip = checkpoint.skip();
+        self.items_seen = checkpoint.items_seen();
+        if let Some(next) = checkpoint.next_url() {
+            let next = parse_url(next)?;
+            self.next_credentials = refuse(
+                check_hop(&start, &start, &next, self.config.allow_cross_origin),
+                &start,
+                &next,
+                self.page,
+            )?;
+            self.next = Some(next);
+        }
+        Ok(())
+    }
+
+    /// Where the walk stands before its next page.
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        Checkpoint::new(
+            self.next.as_ref().map(Url::to_string),
+            self.page,
+            self.skip,
+            self.items_seen,
+        )
+    }
+
+    /// The next page, `None` at the end; after an `Err` the walk is over.
+    pub(crate) fn next_page<T: DeserializeOwned>(&mut self) -> Option<Result<Fetched<T>, Error>> {
+        if let Some(error) = self.startup_error.take() {
+            return Some(Err(error));
+        }
+        if self.limits_reached() {
+            return None;
+        }
+        let url = self.next.take()?;
+        let result = self.fetch_page(&url);
+        if result.is_err() {
+            self.next = None;
+        }
+        Some(result)
+    }
+
+    fn limits_reached(&self) -> bool {
+        self.config
+            .max_pages
+            .is_some_and(|max| self.pages_fetched >= max)
+            || self
+                .config
+                .max_items
+                .is_some_and(|max| self.items_fetched >= max)
+    }
+
+    fn fetch_page<T: DeserializeOwned>(&mut self, url: &Url) -> Result<Fetched<T>, Error> {
+        let number = self.page;
+        let start = self
+            .start
+            .clone()
+            .expect("a walk with a next URL has a start URL");
+        self.requested.insert(url_hash(url), number);
+        let response = fetch(&self.config, &start, url, number, self.next_credentials)?;
+        self.pages_fetched += 1;
+        let decoded = self.decode::<T>(&response, url, number)?;
+        let at = self.checkpoint_for(url);
+        self.page_from(response, decoded, url, at, &start)
+    }
+
+    fn checkpoint_for(&self, url: &Url) -> Checkpoint {
+        Checkpoint::new(Some(url.to_string()), self.page, self.skip, self.items_seen)
+    }
+
+    fn decode<T: DeserializeOwned>(
+        &mut self,
+        response: &Response,
+        url: &Url,
+        page: u64,
+    ) -> Result<Decoded<T>, Error> {
+        let at = match (&self.config.items_at, &self.items_pointer) {
+            (Some(pointer), _) => ItemsAt::User(pointer),
+            (None, Some(pointer)) => ItemsAt::Learned(pointer),
+            (None, None) => ItemsAt::Detect,
+        };
+        let want_last_item =
+            self.keyset_detected || matches!(self.config.strategy.kind, Kind::Keyset { .. });
+        let url = url.to_string();
+        let decoded =
+            decode::<T>(&response.body, at, want_last_item).map_err(|error| match error {
+                DecodeError::Syntax(source) => match content_type(response) {
+                    Some(kind) if kind.contains("json") => Error::Json { page, url, source },
+                    content_type => Error::NotJson {
+                        page,
+                        url,
+                        content_type,
+                        source,
+                    },
+                },
+                DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
+                DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
+                    page,
+                    url,
+                    pointer,
+                    found,
+                },
+            })?;
+        self.items_pointer = Some(decoded.pointer.clone());
+        Ok(decoded)
+    }
+
+    /// Builds the page, works out the next request, and moves the walk on.
+    fn page_from<T: DeserializeOwned>(
+        &mut self,
+        response: Response,
+        decoded: Decoded<T>,
+        url: &Url,
+        at: Checkpoint,
+        start: &Url,
+    ) -> Result<Fetched<T>, Error> {
+        let number = self.page;
+        let Decoded {
+            mut items,
+            envelope,
+            last_item,
+            item_error,
+            ..
+        } = decoded;
+        let links = link_header::parse(
+            response
+                .headers
+                .get_all("link")
+                .iter()
+                .filter_map(|value| value.to_str().ok()),
+        );
+        let total = shape::total(&envelope, &response.headers);
+        let complete = item_error.is_none();
+        let page_item_count = items.len() + usize::from(!complete);
+        let body = &response.body;
+        let items_pointer = self.items_pointer.clone().unwrap_or_default();
+        let last = || {
+            last_item
+                .clone()
+                .or_else(|| last_item_from_body(body, &items_pointer))
+        };
+        let view = PageView {
+            request_url: url,
+            final_url: &response.final_url,
+            headers: &response.headers,
+            links: &links,
+            envelope: &envelope,
+            item_count: page_item_count,
+            items_seen: self.items_seen + items.len() as u64,
+            last_item: &last,
+        };
+        let mut error = item_error.map(|(index, source)| Error::Item {
+            page: number,
+            url: url.to_string(),
+            index,
+            source,
+        });
+        let next = match (&error, next_step(&self.config.strategy, &view)) {
+            (Some(_), _) => None,
+            (None, Ok(Next::End)) => None,
+            (None, Ok(Next::Follow { url: next, via })) => {
+                match self.check_next(start, url, &next, number, items.is_empty()) {
+                    Ok(credentials) => Some((next, via, credentials)),
+                    Err(found) => {
+                        error = Some(found);
+                        None
+                    }
+                }
+            }
+            (None, Err(problem)) => {
+                error = Some(problem_error(problem, number, url));
+                None
+            }
+        };
+        self.keyset_detected = next
+            .as_ref()
+            .is_some_and(|(_, via, _)| matches!(via.kind, Kind::Keyset { .. }));
+
+        // Resuming mid-page: drop what was already delivered.
+        let skip = self.skip.min(items.len());
+        items.drain(..skip);
+        let remaining = self
+            .config
+            .max_items
+            .map(|max| max.saturating_sub(self.items_fetched));
+        let truncated = remaining.is_some_and(|remaining| (items.len() as u64) > remaining);
+        if let Some(remaining) = remaining {
+            items.truncate(remaining.min(items.len() as u64) as usize);
+        }
+        self.items_fetched += items.len() as u64;
+        let delivered = at.skipping(items.len());
+        let after = match (&next, &error) {
+            (Some((next_url, _, _)), None) if !truncated => Checkpoint::new(
+                Some(next_url.to_string()),
+                number + 1,
+                0,
+                self.items_seen + (skip + items.len()) as u64,
+            ),
+            (None, None) if !truncated => Checkpoint::new(
+                None,
+                number + 1,
+                0,
+                self.items_seen + (skip + items.len()) as u64,
+            ),
+            _ => delivered,
+        };
+        let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
+        let found_by = next.as_ref().map(|(_, via, _)| via.clone());
+        match (&error, truncated, next) {
+            (None, false, Some((next_url, _, credentials))) => {
+                self.next = Some(next_url);
+                self.next_credentials = credentials;
+            }
+            _ => self.next = None,
+        }
+        self.page = after.page();
+        self.skip = after.skip();
+        self.items_seen = after.items_seen();
+        let page = Page {
+            items,
+            number,
+            url: response.final_url.to_string(),
+            next_url,
+            found_by,
+            links,
+            total,
+            status: response.status,
+            headers: response.headers,
+        };
+        Ok(Fetched {
+            page,
+            at,
+            after,
+            error,
+        })
+    }
+
+    /// Checks a next URL against the origin policy, loops and runs of empty pages.
+    fn check_next(
+        &mut self,
+        start: &Url,
+        from: &Url,
+        next: &Url,
+        page: u64,
+        empty: bool,
+    ) -> Result<bool, Error> {
+        let credentials = refuse(
+            check_hop(start, from, next, self.config.allow_cross_origin),
+            from,
+            next,
+            page,
+        )?;
+        if let Some(first_page) = self.requested.get(&url_hash(next)) {
+            return Err(Error::Loop {
+                page,
+                url: from.to_string(),
+                next: next.to_string(),
+                first_page: *first_page,
+            });
+        }
+        self.empty_in_a_row = if empty { self.empty_in_a_row + 1 } else { 0 };
+        if self.empty_in_a_row >= self.config.max_empty_pages {
+            return Err(Error::TooManyEmptyPages {
+                page,
+                url: from.to_string(),
+                count: self.empty_in_a_row,
+            });
+        }
+        Ok(credentials)
+    }
+}
+
+fn parse_url(text: &str) -> Result<Url, Error> {
+    Url::parse(text).map_err(|source| Error::InvalidUrl {
+        url: text.to_owned(),
+        source,
+    })
+}
+
+fn check_scheme(url: &Url, page: u64) -> Result<(), Error> {
+    match url.scheme() {
+        "http" | "https" => Ok(()),
+        scheme => Err(Error::UnsupportedScheme {
+            page,
+            url: url.to_string(),
+            scheme: scheme.to_owned(),
+        }),
+    }
+}
+
+fn content_type(response: &Response) -> Option<String> {
+    Some(
+        response
+            .headers
+            .get("content-type")?
+            .to_str()
+            .ok()?
+            .to_owned(),
+    )
+}
+
+/// The last item as JSON, re-read from the body: only needed when a walk
+/// turns out to be keyset-paginated after its items were already typed.
+fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    match value.pointer_mut(items_pointer)? {
+        Value::Array(items) => items.pop(),
+        _ => None,
+    }
+}
+
+fn problem_error(problem: Problem, page: u64, url: &Url) -> Error {
+    let url = url.to_string();
+    match problem {
+        Problem::Invalid { next, reason } => Error::InvalidNext {
+            page,
+            url,
+            next,
+            reason,
+        },
+        Problem::MoreButNotFound { evidence, hint } => Error::NextNotFound {
+            page,
+            url,
+            evidence,
+            hint,
+        },
+    }
+}
+
+fn url_hash(url: &Url) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    url.as_str().hash(&mut hasher);
+    hasher.finish()
+}
