@@ -19,7 +19,7 @@ use crate::{Checkpoint, Error};
 /// After an error it ends; [`checkpoint`](Items::checkpoint) then tells
 /// where to resume.
 pub struct Items<T> {
-    source: Source,
+    source: Source<T>,
     current: std::vec::IntoIter<T>,
     /// Position of the first item of `current` as delivered.
     at: Checkpoint,
@@ -33,8 +33,7 @@ pub struct Items<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Items<T> {
     pub(crate) fn new(config: Arc<Config>) -> Items<T> {
-        let source = Source::new(config);
-        let start = source.checkpoint();
+        let (source, start) = Source::new(config);
         Items {
             source,
             current: Vec::new().into_iter(),
@@ -83,7 +82,7 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Items<T> {
             if self.finished {
                 return None;
             }
-            match self.source.next_page::<T>() {
+            match self.source.next_page() {
                 None => {
                     self.finished = true;
                     return None;

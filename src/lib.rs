@@ -84,6 +84,7 @@ mod origin;
 mod page;
 mod pages;
 mod paginator;
+mod prefetch;
 mod query;
 pub mod retry;
 mod shape;

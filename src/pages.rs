@@ -16,7 +16,7 @@ use crate::{Checkpoint, Error, Page};
 /// call to `next`. After an error it ends; [`checkpoint`](Pages::checkpoint)
 /// then tells where to resume.
 pub struct Pages<T> {
-    source: Source,
+    source: Source<T>,
     after: Checkpoint,
     pending_error: Option<Error>,
     total: Option<u64>,
@@ -26,8 +26,7 @@ pub struct Pages<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     pub(crate) fn new(config: Arc<Config>) -> Pages<T> {
-        let source = Source::new(config);
-        let after = source.checkpoint();
+        let (source, after) = Source::new(config);
         Pages {
             source,
             after,
@@ -65,7 +64,7 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Pages<T> {
         if self.finished {
             return None;
         }
-        match self.source.next_page::<T>() {
+        match self.source.next_page() {
             None => {
                 self.finished = true;
                 None

@@ -25,6 +25,7 @@ pub(crate) struct Config {
     pub max_body_size: u64,
     pub max_empty_pages: u32,
     pub resume: Option<Checkpoint>,
+    pub prefetch: usize,
     pub throttle: Throttle,
 }
 
@@ -72,6 +73,7 @@ pub struct Paginator {
     max_body_size: u64,
     max_empty_pages: u32,
     resume: Option<Checkpoint>,
+    prefetch: usize,
 }
 
 impl Paginator {
@@ -94,6 +96,7 @@ impl Paginator {
             max_body_size: 64 * 1024 * 1024,
             max_empty_pages: 10,
             resume: None,
+            prefetch: 0,
         }
     }
 
@@ -214,6 +217,17 @@ impl Paginator {
         self
     }
 
+    /// Fetches up to `n` pages ahead on a background thread while your code
+    /// works on the current one, so network time and processing time overlap.
+    /// Order, errors and checkpoints stay exactly as without it; dropping the
+    /// iterator stops the thread after the request it has in flight.
+    ///
+    /// By default, this is 0: pages are fetched on the calling thread, when needed.
+    pub fn prefetch(mut self, n: usize) -> Paginator {
+        self.prefetch = n;
+        self
+    }
+
     /// The items of every page, deserialized into `T`, one at a time.
     pub fn items<T: DeserializeOwned + Send + 'static>(self) -> Items<T> {
         Items::new(Arc::new(self.into_config()))
@@ -240,6 +254,7 @@ impl Paginator {
             max_body_size: self.max_body_size,
             max_empty_pages: self.max_empty_pages,
             resume: self.resume,
+            prefetch: self.prefetch,
             throttle: Throttle::default(),
         }
     }
