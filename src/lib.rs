@@ -74,6 +74,7 @@
 #![deny(missing_docs)]
 
 mod checkpoint;
+mod concurrent;
 mod decode;
 mod error;
 mod fetch;
@@ -84,6 +85,7 @@ mod origin;
 mod page;
 mod pages;
 mod paginator;
+mod plan;
 mod prefetch;
 mod query;
 pub mod retry;

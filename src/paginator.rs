@@ -26,6 +26,7 @@ pub(crate) struct Config {
     pub max_empty_pages: u32,
     pub resume: Option<Checkpoint>,
     pub prefetch: usize,
+    pub concurrency: usize,
     pub throttle: Throttle,
 }
 
@@ -74,6 +75,7 @@ pub struct Paginator {
     max_empty_pages: u32,
     resume: Option<Checkpoint>,
     prefetch: usize,
+    concurrency: usize,
 }
 
 impl Paginator {
@@ -97,6 +99,7 @@ impl Paginator {
             max_empty_pages: 10,
             resume: None,
             prefetch: 0,
+            concurrency: 1,
         }
     }
 
@@ -228,6 +231,25 @@ impl Paginator {
         self
     }
 
+    /// Fetches pages with up to `n` requests at a time, when the first
+    /// response makes every remaining page's URL certain: the pages are
+    /// numbered or offset-based and the response gives the page count
+    /// (`last_page`, `meta.last_page`, `X-Total-Pages`, `Total` with
+    /// `Per-Page`, or a `rel="last"` link with a page number). Items still come
+    /// out in order, through a reorder buffer of at most `2 × n` pages; each
+    /// request keeps its retries, and a rate-limited response pauses every
+    /// worker.
+    ///
+    /// Cursor and next-link walks, where each page names the next, stay
+    /// sequential (with [`prefetch`](Paginator::prefetch), if set). So does a
+    /// walk whose first response gives no page count.
+    ///
+    /// By default, this is 1: one request at a time.
+    pub fn concurrency(mut self, n: usize) -> Paginator {
+        self.concurrency = n;
+        self
+    }
+
     /// The items of every page, deserialized into `T`, one at a time.
     pub fn items<T: DeserializeOwned + Send + 'static>(self) -> Items<T> {
         Items::new(Arc::new(self.into_config()))
@@ -255,6 +277,7 @@ impl Paginator {
             max_empty_pages: self.max_empty_pages,
             resume: self.resume,
             prefetch: self.prefetch,
+            concurrency: self.concurrency,
             throttle: Throttle::default(),
         }
     }

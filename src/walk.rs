@@ -1,4 +1,9 @@
 //! The fetch loop: from one request to the next, page by page.
+//!
+//! Fetching a page ([`fetch_decoded`]) is separate from delivering it
+//! ([`Walk::deliver`]) so that concurrent workers can fetch while the walk
+//! still delivers in order, keeping the checkpoint, loop and limit rules in
+//! one place.
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
@@ -15,8 +20,9 @@ use crate::link_header;
 use crate::next::{Next, PageView, Problem, next_step};
 use crate::origin::check_hop;
 use crate::paginator::Config;
+use crate::plan::{Plan, plan};
 use crate::shape;
-use crate::strategy::Kind;
+use crate::strategy::{Kind, Strategy};
 use crate::{Checkpoint, Error, Page};
 
 /// A page as the iterators receive it: the page, where it stands, and the
@@ -30,6 +36,54 @@ pub(crate) struct Fetched<T> {
     /// An error found after the items were read (a bad item, an unusable next
     /// link): the items before it are still delivered, then the walk ends.
     pub error: Option<Error>,
+}
+
+/// How to fetch and decode one page; cheap to clone into worker threads.
+#[derive(Clone)]
+pub(crate) struct PageRequest {
+    pub config: Arc<Config>,
+    pub start: Url,
+    pub credentials: bool,
+    /// Where the items were found so far, if known.
+    pub items_pointer: Option<String>,
+    pub want_last_item: bool,
+}
+
+/// Fetches `url` as page `page` and decodes its body.
+pub(crate) fn fetch_decoded<T: DeserializeOwned>(
+    request: &PageRequest,
+    url: &Url,
+    page: u64,
+) -> Result<(Response, Decoded<T>), Error> {
+    let config = &request.config;
+    let response = fetch(config, &request.start, url, page, request.credentials)?;
+    let at = match (&config.items_at, &request.items_pointer) {
+        (Some(pointer), _) => ItemsAt::User(pointer),
+        (None, Some(pointer)) => ItemsAt::Learned(pointer),
+        (None, None) => ItemsAt::Detect,
+    };
+    let decoded = decode::<T>(&response.body, at, request.want_last_item).map_err(|error| {
+        let url = url.to_string();
+        match error {
+            DecodeError::Syntax(source) => match content_type(&response) {
+                Some(kind) if kind.contains("json") => Error::Json { page, url, source },
+                content_type => Error::NotJson {
+                    page,
+                    url,
+                    content_type,
+                    source,
+                },
+            },
+            DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
+            DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
+                page,
+                url,
+                pointer,
+                found,
+            },
+        }
+    })?;
+    Ok((response, decoded))
 }
 
 /// A walk in progress. Produces pages in order; ends for good after the last
@@ -51,6 +105,9 @@ pub(crate) struct Walk {
     requested: HashMap<u64, u64>,
     items_pointer: Option<String>,
     keyset_detected: bool,
+    /// The remaining pages, when the first response made them certain and
+    /// concurrency is on; taken by the concurrent source.
+    plan: Option<Plan>,
     /// An error to report before anything else, such as a bad start URL.
     startup_error: Option<Error>,
 }
@@ -71,19 +128,26 @@ impl Walk {
             requested: HashMap::new(),
             items_pointer: None,
             keyset_detected: false,
+            plan: None,
             startup_error: None,
             config,
         };
-        match walk.prepare(resume) {
-            Ok(()) => {}
-            Err(error) => walk.startup_error = Some(error),
+        if let Err(error) = walk.prepare(resume) {
+            walk.startup_error = Some(error);
         }
         walk
     }
 
     fn prepare(&mut self, resume: Option<Checkpoint>) -> Result<(), Error> {
         let start = parse_url(&self.config.start)?;
-        check_scheme(&start, 1)?;
+        if !matches!(start.scheme(), "http" | "https") {
+            let scheme = start.scheme().to_owned();
+            return Err(Error::UnsupportedScheme {
+                page: 1,
+                url: start.to_string(),
+                scheme,
+            });
+        }
         self.start = Some(start.clone());
         let Some(checkpoint) = resume else {
             self.next = Some(start);
@@ -102,12 +166,8 @@ impl Walk {
         self.items_seen = checkpoint.items_seen();
         if let Some(next) = checkpoint.next_url() {
             let next = parse_url(next)?;
-            self.next_credentials = refuse(
-                check_hop(&start, &start, &next, self.config.allow_cross_origin),
-                &start,
-                &next,
-                self.page,
-            )?;
+            let verdict = check_hop(&start, &start, &next, self.config.allow_cross_origin);
+            self.next_credentials = refuse(verdict, &start, &next, self.page)?;
             self.next = Some(next);
         }
         Ok(())
@@ -132,14 +192,56 @@ impl Walk {
             return None;
         }
         let url = self.next.take()?;
-        let result = self.fetch_page(&url);
-        if result.is_err() {
-            self.next = None;
-        }
-        Some(result)
+        let request = self.page_request()?;
+        Some(match fetch_decoded(&request, &url, self.page) {
+            Ok((response, decoded)) => Ok(self.deliver(response, decoded, &url, None)),
+            Err(error) => Err(error),
+        })
     }
 
-    fn limits_reached(&self) -> bool {
+    /// What a worker needs to fetch the walk's pages; `None` before the start is known.
+    pub(crate) fn page_request(&self) -> Option<PageRequest> {
+        Some(PageRequest {
+            config: Arc::clone(&self.config),
+            start: self.start.clone()?,
+            credentials: self.next_credentials,
+            items_pointer: self.items_pointer.clone(),
+            want_last_item: self.keyset_detected
+                || matches!(self.config.strategy.kind, Kind::Keyset { .. }),
+        })
+    }
+
+    /// The plan made from the first page, if any.
+    pub(crate) fn take_plan(&mut self) -> Option<Plan> {
+        self.plan.take()
+    }
+
+    /// The number the next delivered page will have.
+    pub(crate) fn page_number(&self) -> u64 {
+        self.page
+    }
+
+    /// True once the walk will deliver no more pages.
+    pub(crate) fn is_over(&self) -> bool {
+        self.next.is_none() || self.limits_reached()
+    }
+
+    /// How many more pages the limits allow, if they limit at all; pages are
+    /// assumed as large as those delivered so far.
+    pub(crate) fn pages_allowed(&self) -> Option<u64> {
+        let page_size = (self.items_fetched / self.pages_fetched.max(1)).max(1);
+        let by_pages = self
+            .config
+            .max_pages
+            .map(|max| max.saturating_sub(self.pages_fetched));
+        let by_items = self
+            .config
+            .max_items
+            .map(|max| max.saturating_sub(self.items_fetched).div_ceil(page_size));
+        by_pages.into_iter().chain(by_items).min()
+    }
+
+    pub(crate) fn limits_reached(&self) -> bool {
         self.config
             .max_pages
             .is_some_and(|max| self.pages_fetched >= max)
@@ -149,77 +251,27 @@ impl Walk {
                 .is_some_and(|max| self.items_fetched >= max)
     }
 
-    fn fetch_page<T: DeserializeOwned>(&mut self, url: &Url) -> Result<Fetched<T>, Error> {
-        let number = self.page;
-        let start = self
-            .start
-            .clone()
-            .expect("a walk with a next URL has a start URL");
-        self.requested.insert(url_hash(url), number);
-        let response = fetch(&self.config, &start, url, number, self.next_credentials)?;
-        self.pages_fetched += 1;
-        let decoded = self.decode::<T>(&response, url, number)?;
-        let at = self.checkpoint_for(url);
-        self.page_from(response, decoded, url, at, &start)
-    }
-
-    fn checkpoint_for(&self, url: &Url) -> Checkpoint {
-        Checkpoint::new(Some(url.to_string()), self.page, self.skip, self.items_seen)
-    }
-
-    fn decode<T: DeserializeOwned>(
-        &mut self,
-        response: &Response,
-        url: &Url,
-        page: u64,
-    ) -> Result<Decoded<T>, Error> {
-        let at = match (&self.config.items_at, &self.items_pointer) {
-            (Some(pointer), _) => ItemsAt::User(pointer),
-            (None, Some(pointer)) => ItemsAt::Learned(pointer),
-            (None, None) => ItemsAt::Detect,
-        };
-        let want_last_item =
-            self.keyset_detected || matches!(self.config.strategy.kind, Kind::Keyset { .. });
-        let url = url.to_string();
-        let decoded =
-            decode::<T>(&response.body, at, want_last_item).map_err(|error| match error {
-                DecodeError::Syntax(source) => match content_type(response) {
-                    Some(kind) if kind.contains("json") => Error::Json { page, url, source },
-                    content_type => Error::NotJson {
-                        page,
-                        url,
-                        content_type,
-                        source,
-                    },
-                },
-                DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
-                DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
-                    page,
-                    url,
-                    pointer,
-                    found,
-                },
-            })?;
-        self.items_pointer = Some(decoded.pointer.clone());
-        Ok(decoded)
-    }
-
-    /// Builds the page, works out the next request, and moves the walk on.
-    fn page_from<T: DeserializeOwned>(
+    /// Delivers the page fetched from `url`: works out the next request (or
+    /// takes `planned_next`, when a plan already knows it), applies the limits
+    /// and moves the walk on.
+    pub(crate) fn deliver<T: DeserializeOwned>(
         &mut self,
         response: Response,
         decoded: Decoded<T>,
         url: &Url,
-        at: Checkpoint,
-        start: &Url,
-    ) -> Result<Fetched<T>, Error> {
+        planned_next: Option<(Url, Strategy)>,
+    ) -> Fetched<T> {
         let number = self.page;
+        self.requested.insert(url_hash(url), number);
+        self.pages_fetched += 1;
+        self.items_pointer = Some(decoded.pointer.clone());
+        let at = Checkpoint::new(Some(url.to_string()), number, self.skip, self.items_seen);
         let Decoded {
             mut items,
             envelope,
             last_item,
             item_error,
-            ..
+            pointer,
         } = decoded;
         let links = link_header::parse(
             response
@@ -229,14 +281,11 @@ impl Walk {
                 .filter_map(|value| value.to_str().ok()),
         );
         let total = shape::total(&envelope, &response.headers);
-        let complete = item_error.is_none();
-        let page_item_count = items.len() + usize::from(!complete);
         let body = &response.body;
-        let items_pointer = self.items_pointer.clone().unwrap_or_default();
         let last = || {
             last_item
                 .clone()
-                .or_else(|| last_item_from_body(body, &items_pointer))
+                .or_else(|| last_item_from_body(body, &pointer))
         };
         let view = PageView {
             request_url: url,
@@ -244,7 +293,7 @@ impl Walk {
             headers: &response.headers,
             links: &links,
             envelope: &envelope,
-            item_count: page_item_count,
+            item_count: items.len() + usize::from(item_error.is_some()),
             items_seen: self.items_seen + items.len() as u64,
             last_item: &last,
         };
@@ -254,23 +303,35 @@ impl Walk {
             index,
             source,
         });
-        let next = match (&error, next_step(&self.config.strategy, &view)) {
-            (Some(_), _) => None,
-            (None, Ok(Next::End)) => None,
-            (None, Ok(Next::Follow { url: next, via })) => {
-                match self.check_next(start, url, &next, number, items.is_empty()) {
-                    Ok(credentials) => Some((next, via, credentials)),
-                    Err(found) => {
-                        error = Some(found);
-                        None
+        let mut next = None;
+        if error.is_none() {
+            let step = match planned_next {
+                Some((url, via)) => Ok(Next::Follow { url, via }),
+                None => next_step(&self.config.strategy, &view),
+            };
+            match step {
+                Ok(Next::End) => {}
+                Ok(Next::Follow { url: next_url, via }) => {
+                    match self.check_next(url, &next_url, number, items.is_empty()) {
+                        Ok(credentials) => {
+                            if self.config.concurrency > 1 && self.pages_fetched == 1 {
+                                self.plan = plan(
+                                    &self.config.strategy,
+                                    &view,
+                                    &Next::Follow {
+                                        url: next_url.clone(),
+                                        via: via.clone(),
+                                    },
+                                );
+                            }
+                            next = Some((next_url, via, credentials));
+                        }
+                        Err(found) => error = Some(found),
                     }
                 }
+                Err(problem) => error = Some(problem_error(problem, number, url)),
             }
-            (None, Err(problem)) => {
-                error = Some(problem_error(problem, number, url));
-                None
-            }
-        };
+        }
         self.keyset_detected = next
             .as_ref()
             .is_some_and(|(_, via, _)| matches!(via.kind, Kind::Keyset { .. }));
@@ -282,35 +343,25 @@ impl Walk {
             .config
             .max_items
             .map(|max| max.saturating_sub(self.items_fetched));
-        let truncated = remaining.is_some_and(|remaining| (items.len() as u64) > remaining);
+        let truncated = remaining.is_some_and(|remaining| items.len() as u64 > remaining);
         if let Some(remaining) = remaining {
             items.truncate(remaining.min(items.len() as u64) as usize);
         }
         self.items_fetched += items.len() as u64;
-        let delivered = at.skipping(items.len());
+        let seen_after = self.items_seen + (skip + items.len()) as u64;
         let after = match (&next, &error) {
-            (Some((next_url, _, _)), None) if !truncated => Checkpoint::new(
-                Some(next_url.to_string()),
-                number + 1,
-                0,
-                self.items_seen + (skip + items.len()) as u64,
-            ),
-            (None, None) if !truncated => Checkpoint::new(
-                None,
-                number + 1,
-                0,
-                self.items_seen + (skip + items.len()) as u64,
-            ),
-            _ => delivered,
+            _ if truncated || error.is_some() => at.skipping(items.len()),
+            (Some((next_url, _, _)), _) => {
+                Checkpoint::new(Some(next_url.to_string()), number + 1, 0, seen_after)
+            }
+            (None, _) => Checkpoint::new(None, number + 1, 0, seen_after),
         };
         let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
         let found_by = next.as_ref().map(|(_, via, _)| via.clone());
-        match (&error, truncated, next) {
-            (None, false, Some((next_url, _, credentials))) => {
-                self.next = Some(next_url);
-                self.next_credentials = credentials;
-            }
-            _ => self.next = None,
+        self.next = None;
+        if let (None, false, Some((url, _, credentials))) = (&error, truncated, next) {
+            self.next = Some(url);
+            self.next_credentials = credentials;
         }
         self.page = after.page();
         self.skip = after.skip();
@@ -326,23 +377,28 @@ impl Walk {
             status: response.status,
             headers: response.headers,
         };
-        Ok(Fetched {
+        Fetched {
             page,
             at,
             after,
             error,
-        })
+        }
+    }
+
+    /// Ends the walk after an error delivered from elsewhere.
+    pub(crate) fn stop(&mut self) {
+        self.next = None;
     }
 
     /// Checks a next URL against the origin policy, loops and runs of empty pages.
     fn check_next(
         &mut self,
-        start: &Url,
         from: &Url,
         next: &Url,
         page: u64,
         empty: bool,
     ) -> Result<bool, Error> {
+        let start = self.start.as_ref().unwrap_or(from);
         let credentials = refuse(
             check_hop(start, from, next, self.config.allow_cross_origin),
             from,
@@ -374,17 +430,6 @@ fn parse_url(text: &str) -> Result<Url, Error> {
         url: text.to_owned(),
         source,
     })
-}
-
-fn check_scheme(url: &Url, page: u64) -> Result<(), Error> {
-    match url.scheme() {
-        "http" | "https" => Ok(()),
-        scheme => Err(Error::UnsupportedScheme {
-            page,
-            url: url.to_string(),
-            scheme: scheme.to_owned(),
-        }),
-    }
 }
 
 fn content_type(response: &Response) -> Option<String> {

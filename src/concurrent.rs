@@ -1,0 +1,207 @@
+//! Fetching the planned pages with several workers, delivering them in order.
+//!
+//! Workers take page indexes in order, but never more than `window` pages
+//! ahead of the one the consumer waits for, so the reorder buffer stays
+//! bounded. Retries and rate-limit waits happen inside each request, and the
+//! shared throttle makes one 429 slow every worker.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::decode::Decoded;
+use crate::fetch::Response;
+use crate::plan::Plan;
+use crate::walk::{Fetched, PageRequest, Walk, fetch_decoded};
+
+type Outcome<T> = Result<(Response, Decoded<T>), Error>;
+
+/// Progress shared between the consumer and the workers.
+#[derive(Default)]
+struct Progress {
+    /// The next plan index a worker may take.
+    next_job: u64,
+    /// The plan index the consumer waits for.
+    delivering: u64,
+    stopped: bool,
+}
+
+struct Shared {
+    progress: Mutex<Progress>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Progress> {
+        self.progress
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn update(&self, change: impl FnOnce(&mut Progress)) {
+        change(&mut self.lock());
+        self.changed.notify_all();
+    }
+}
+
+pub(crate) struct Concurrent<T> {
+    walk: Walk,
+    plan: Plan,
+    /// Plan indexes `0..count` are fetched by the workers.
+    count: u64,
+    results: Receiver<(u64, Outcome<T>)>,
+    buffer: BTreeMap<u64, Outcome<T>>,
+    delivering: u64,
+    shared: Arc<Shared>,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
+    /// Starts `workers` threads on `plan`; gives the walk back if not even one can start.
+    pub(crate) fn start(walk: Walk, plan: Plan, workers: usize) -> Result<Concurrent<T>, Walk> {
+        let Some(request) = walk.page_request() else {
+            return Err(walk);
+        };
+        let count = walk
+            .pages_allowed()
+            .map_or(plan.count, |allowed| allowed.min(plan.count));
+        let shared = Arc::new(Shared {
+            progress: Mutex::new(Progress::default()),
+            changed: Condvar::new(),
+        });
+        let (sender, results) = channel();
+        let window = (workers as u64) * 2;
+        let first_page = walk.page_number();
+        let mut started = 0;
+        for _ in 0..workers {
+            let job = Job {
+                request: request.clone(),
+                plan: plan.clone(),
+                count,
+                window,
+                first_page,
+                shared: Arc::clone(&shared),
+                sender: sender.clone(),
+            };
+            let spawned = thread::Builder::new()
+                .name("pagewalk-worker".into())
+                .spawn(move || job.run());
+            if spawned.is_ok() {
+                started += 1;
+            }
+        }
+        if started == 0 {
+            return Err(walk);
+        }
+        Ok(Concurrent {
+            walk,
+            plan,
+            count,
+            results,
+            buffer: BTreeMap::new(),
+            delivering: 0,
+            shared,
+        })
+    }
+
+    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
+        if self.delivering >= self.count || self.walk.is_over() {
+            // The plan is done: whatever the last page says comes next is fetched as usual.
+            self.shared.update(|progress| progress.stopped = true);
+            return self.walk.next_page();
+        }
+        let index = self.delivering;
+        let outcome = loop {
+            if let Some(outcome) = self.buffer.remove(&index) {
+                break outcome;
+            }
+            match self.results.recv() {
+                Ok((arrived, outcome)) => {
+                    self.buffer.insert(arrived, outcome);
+                }
+                // Every worker is gone without this page: they were stopped.
+                Err(_) => return None,
+            }
+        };
+        self.delivering += 1;
+        let delivering = self.delivering;
+        self.shared
+            .update(|progress| progress.delivering = delivering);
+        let url = self.plan.url(index);
+        match outcome {
+            Ok((response, decoded)) => {
+                let planned_next = (self.delivering < self.count)
+                    .then(|| (self.plan.url(self.delivering), self.plan.via.clone()));
+                let fetched = self.walk.deliver(response, decoded, &url, planned_next);
+                if fetched.error.is_some() || self.walk.is_over() {
+                    self.stop();
+                }
+                Some(Ok(fetched))
+            }
+            Err(error) => {
+                self.stop();
+                Some(Err(error))
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        self.walk.stop();
+        self.count = self.delivering;
+        self.shared.update(|progress| progress.stopped = true);
+    }
+}
+
+impl<T> Drop for Concurrent<T> {
+    fn drop(&mut self) {
+        self.shared.update(|progress| progress.stopped = true);
+    }
+}
+
+/// One worker's share of the plan.
+struct Job<T> {
+    request: PageRequest,
+    plan: Plan,
+    count: u64,
+    window: u64,
+    first_page: u64,
+    shared: Arc<Shared>,
+    sender: Sender<(u64, Outcome<T>)>,
+}
+
+impl<T: DeserializeOwned> Job<T> {
+    fn run(self) {
+        while let Some(index) = self.take_index() {
+            let outcome = fetch_decoded::<T>(
+                &self.request,
+                &self.plan.url(index),
+                self.first_page + index,
+            );
+            if self.sender.send((index, outcome)).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The next index to fetch, waiting while the window is full; `None` when done.
+    fn take_index(&self) -> Option<u64> {
+        let mut progress = self.shared.lock();
+        loop {
+            if progress.stopped || progress.next_job >= self.count {
+                return None;
+            }
+            if progress.next_job < progress.delivering + self.window {
+                progress.next_job += 1;
+                return Some(progress.next_job - 1);
+            }
+            progress = self
+                .shared
+                .changed
+                .wait(progress)
+                .unwrap_or_else(|poison| poison.into_inner());
+        }
+    }
+}
