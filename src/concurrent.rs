@@ -49,7 +49,7 @@ impl Shared {
 }
 
 pub(crate) struct Concurrent<T> {
-    walk: Walk,
+    walk: Box<Walk>,
     plan: Plan,
     /// Plan indexes `0..count` are fetched by the workers.
     count: u64,
@@ -61,7 +61,7 @@ pub(crate) struct Concurrent<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
     /// Starts `workers` threads on `plan`; gives the walk back if not even one can start.
-    pub(crate) fn start(walk: Walk, plan: Plan, workers: usize) -> Result<Concurrent<T>, Walk> {
+    pub(crate) fn start(walk: Box<Walk>, plan: Plan, workers: usize) -> Result<Concurrent<T>, Box<Walk>> {
         let Some(request) = walk.page_request() else {
             return Err(walk);
         };

@@ -18,7 +18,7 @@ pub(crate) struct Prefetch<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
     /// Starts the thread; gives the walk back if no thread can be started.
-    pub(crate) fn spawn(walk: Walk, ahead: usize) -> Result<Prefetch<T>, Walk> {
+    pub(crate) fn spawn(walk: Box<Walk>, ahead: usize) -> Result<Prefetch<T>, Box<Walk>> {
         // The thread holds one finished page while it waits to hand it over,
         // so a channel of `ahead - 1` keeps it exactly `ahead` pages ahead.
         let (sender, receiver) = sync_channel(ahead.saturating_sub(1));
@@ -26,7 +26,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
         let flag = Arc::clone(&stop);
         // The walk travels through a channel so that it is still ours if the
         // thread cannot be spawned.
-        let (hand_over, take_over) = sync_channel::<Walk>(1);
+        let (hand_over, take_over) = sync_channel::<Box<Walk>>(1);
         let spawned = thread::Builder::new()
             .name("pagewalk-prefetch".into())
             .spawn(move || {
@@ -47,7 +47,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
 }
 
 fn run<T: DeserializeOwned>(
-    mut walk: Walk,
+    mut walk: Box<Walk>,
     sender: SyncSender<Result<Fetched<T>, Error>>,
     stop: &AtomicBool,
 ) {

@@ -19,9 +19,9 @@ pub(crate) struct Source<T> {
 }
 
 enum State<T> {
-    Inline(Walk),
+    Inline(Box<Walk>),
     Prefetch(Prefetch<T>),
-    Concurrent(Concurrent<T>),
+    Concurrent(Box<Concurrent<T>>),
     /// Only while switching from one state to another.
     Switching,
 }
@@ -33,7 +33,7 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         let walk = Walk::new(config);
         let start = walk.checkpoint();
         let mut source = Source {
-            state: State::Inline(walk),
+            state: State::Inline(Box::new(walk)),
             prefetch,
             concurrency,
         };
@@ -82,7 +82,7 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         };
         self.state = match walk.take_plan() {
             Some(plan) => match Concurrent::start(walk, plan, workers) {
-                Ok(concurrent) => State::Concurrent(concurrent),
+                Ok(concurrent) => State::Concurrent(Box::new(concurrent)),
                 Err(walk) => State::Inline(walk),
             },
             None => State::Inline(walk),

@@ -61,7 +61,12 @@ pub struct Cli {
     pub cursor: Option<String>,
 
     /// The query parameter that carries the cursor.
-    #[arg(long, value_name = "NAME", default_value = "cursor", requires = "cursor")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "cursor",
+        requires = "cursor"
+    )]
     pub cursor_param: String,
 
     /// Counts pages in this query parameter, e.g. page or page[number].
@@ -92,6 +97,15 @@ pub struct Cli {
     /// Limits each request to SECS seconds (fractions allowed, e.g. 0.5).
     #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub timeout: Duration,
+
+    /// Fetches up to N pages ahead on a background thread while earlier ones are written.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub prefetch: usize,
+
+    /// Sends up to N requests at a time when every page's URL is known in
+    /// advance (numbered or offset pages with a page count); output order is kept.
+    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_concurrency)]
+    pub concurrency: usize,
 
     /// Follows next pages to other origins, without sending them any --header.
     #[arg(long)]
@@ -137,7 +151,9 @@ impl Cli {
         let mut paginator = Paginator::new(&self.url)
             .retries(self.retries)
             .timeout(self.timeout)
-            .allow_cross_origin(self.allow_cross_origin);
+            .allow_cross_origin(self.allow_cross_origin)
+            .prefetch(self.prefetch)
+            .concurrency(self.concurrency);
         for (name, value) in &self.headers {
             paginator = paginator.header(name, value);
         }
@@ -175,7 +191,9 @@ fn parse_url(text: &str) -> Result<String, String> {
     let url = url::Url::parse(text).map_err(|error| error.to_string())?;
     match url.scheme() {
         "http" | "https" => Ok(text.to_owned()),
-        scheme => Err(format!("unsupported scheme {scheme:?} (only http and https)")),
+        scheme => Err(format!(
+            "unsupported scheme {scheme:?} (only http and https)"
+        )),
     }
 }
 
@@ -202,11 +220,19 @@ fn parse_pointer(text: &str) -> Result<String, String> {
     }
 }
 
+fn parse_concurrency(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
         .map_err(|_| "expected a number of seconds, e.g. 30 or 0.5".to_owned())?;
-    if !(seconds > 0.0) {
+    if seconds.is_nan() || seconds <= 0.0 {
         return Err("must be more than 0 seconds".to_owned());
     }
     Duration::try_from_secs_f64(seconds).map_err(|error| error.to_string())

@@ -1,26 +1,34 @@
 //! Progress on stderr: pages, items, items/s, and a bar with an ETA when the
 //! API gives a total. Never touches stdout.
 
+use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
+
+use pagewalk::Checkpoint;
 
 use crate::args::ProgressChoice;
 
-const COUNTING: &str = "{spinner} {msg} · {human_pos} items · {per_sec}";
-const BAR: &str = "{spinner} [{bar:30}] {human_pos}/{human_len} items · {msg} · {per_sec} · ETA {eta}";
+const COUNTING: &str = "{spinner} {msg} · {human_pos} items · {rate}";
+const BAR: &str =
+    "{spinner} [{bar:30}] {human_pos}/{human_len} items · {msg} · {rate} · ETA {eta}";
 
 /// The progress display, or nothing when it is off.
 pub struct Progress {
     bar: Option<ProgressBar>,
     /// Whether stdout shares the screen, so the bar must step aside while items are printed.
     stdout_is_terminal: bool,
+    /// The position at which `--max-items` stops the walk.
+    stop_at: Option<u64>,
 }
 
 impl Progress {
-    /// Starts the display, counting from `items_seen` (a resumed walk).
-    pub fn start(choice: ProgressChoice, items_seen: u64, limit: Option<u64>) -> Progress {
+    /// Starts the display where `from` stands (later than the start when
+    /// resuming); `max_items` caps the bar.
+    pub fn start(choice: ProgressChoice, from: &Checkpoint, max_items: Option<u64>) -> Progress {
+        let items_seen = from.items_seen() + from.skip() as u64;
         let stderr_is_terminal = io::stderr().is_terminal();
         let target = match choice {
             ProgressChoice::Off => None,
@@ -37,7 +45,7 @@ impl Progress {
         let bar = target.map(|target| {
             let bar = ProgressBar::with_draw_target(None, target)
                 .with_style(style(COUNTING))
-                .with_message("page 1")
+                .with_message(format!("page {}", from.page()))
                 .with_position(items_seen);
             bar.reset_eta();
             if stderr_is_terminal {
@@ -45,10 +53,10 @@ impl Progress {
             }
             bar
         });
-        let _ = limit;
         Progress {
             bar,
             stdout_is_terminal: io::stdout().is_terminal(),
+            stop_at: max_items.map(|n| items_seen.saturating_add(n)),
         }
     }
 
@@ -69,7 +77,8 @@ impl Progress {
             if bar.length().is_none() {
                 bar.set_style(style(BAR));
             }
-            bar.set_length(total.max(bar.position()));
+            let end = self.stop_at.map_or(total, |stop_at| total.min(stop_at));
+            bar.set_length(end.max(bar.position()));
         }
     }
 
@@ -91,6 +100,9 @@ fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
         .progress_chars("=> ")
+        .with_key("rate", |state: &ProgressState, out: &mut dyn fmt::Write| {
+            let _ = write!(out, "{:.0} items/s", state.per_sec());
+        })
 }
 
 /// stderr as a terminal of fixed width, for `--progress` when stderr is not
@@ -100,8 +112,15 @@ struct PlainStderr;
 
 impl PlainStderr {
     fn write(&self, text: &str) -> io::Result<()> {
-        let mut stderr = io::stderr().lock();
-        stderr.write_all(text.as_bytes())
+        io::stderr().lock().write_all(text.as_bytes())
+    }
+
+    /// `ESC [ n X`; nothing for 0, which terminals would read as 1.
+    fn move_cursor(&self, n: usize, direction: char) -> io::Result<()> {
+        match n {
+            0 => Ok(()),
+            n => self.write(&format!("\x1b[{n}{direction}")),
+        }
     }
 }
 
@@ -111,19 +130,19 @@ impl TermLike for PlainStderr {
     }
 
     fn move_cursor_up(&self, n: usize) -> io::Result<()> {
-        self.write(&format!("\x1b[{n}A"))
+        self.move_cursor(n, 'A')
     }
 
     fn move_cursor_down(&self, n: usize) -> io::Result<()> {
-        self.write(&format!("\x1b[{n}B"))
+        self.move_cursor(n, 'B')
     }
 
     fn move_cursor_right(&self, n: usize) -> io::Result<()> {
-        self.write(&format!("\x1b[{n}C"))
+        self.move_cursor(n, 'C')
     }
 
     fn move_cursor_left(&self, n: usize) -> io::Result<()> {
-        self.write(&format!("\x1b[{n}D"))
+        self.move_cursor(n, 'D')
     }
 
     fn write_line(&self, s: &str) -> io::Result<()> {

@@ -16,7 +16,12 @@ pub fn load(path: &Path) -> Result<Option<Checkpoint>, String> {
     let text = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(format!("cannot read checkpoint {}: {error}", path.display())),
+        Err(error) => {
+            return Err(format!(
+                "cannot read checkpoint {}: {error}",
+                path.display()
+            ));
+        }
     };
     serde_json::from_str(&text)
         .map(Some)
@@ -74,7 +79,8 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("pagewalk-resume-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("pagewalk-resume-{name}-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         dir
     }
