@@ -61,7 +61,11 @@ pub(crate) struct Concurrent<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
     /// Starts `workers` threads on `plan`; gives the walk back if not even one can start.
-    pub(crate) fn start(walk: Box<Walk>, plan: Plan, workers: usize) -> Result<Concurrent<T>, Box<Walk>> {
+    pub(crate) fn start(
+        walk: Box<Walk>,
+        plan: Plan,
+        workers: usize,
+    ) -> Result<Concurrent<T>, Box<Walk>> {
         let Some(request) = walk.page_request() else {
             return Err(walk);
         };

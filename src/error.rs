@@ -49,7 +49,7 @@ pub enum Error {
     },
 
     /// The request could not be sent or the response not read (after any retries).
-    #[error("page {page} at {url}: {source}")]
+    #[error("page {page} at {url}: request failed: {source}")]
     Transport {
         /// Number of the page in this walk.
         page: u64,

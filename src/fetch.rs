@@ -261,10 +261,14 @@ fn finish(
 
 /// Sends one GET and reads the whole body, so the connection can go back to the pool.
 fn send(config: &Config, url: &Url, credentials: bool) -> Result<Response, ureq::Error> {
-    let mut request = config
-        .agent
-        .get(url.as_str())
-        .header(header::ACCEPT, "application/json");
+    let mut request = config.agent.get(url.as_str());
+    let user_accept = config
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
+    if !(credentials && user_accept) {
+        request = request.header(header::ACCEPT, "application/json");
+    }
     if credentials {
         for (name, value) in &config.headers {
             request = request.header(name.as_str(), value.as_str());

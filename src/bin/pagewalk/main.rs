@@ -63,12 +63,7 @@ fn run(cli: &Cli) -> ExitCode {
             Ok(page) => page,
             Err(error) => {
                 progress.clear();
-                // Every message but a bad checkpoint's names its URL already.
-                let message = match error.url() {
-                    Some(_) => error.to_string(),
-                    None => format!("{}: {error}", cli.url),
-                };
-                return fail(&message, std::error::Error::source(&error));
+                return fail(&walk_error(cli, &error), std::error::Error::source(&error));
             }
         };
         match progress.suspend(|| output.write_page(&page)) {
@@ -104,6 +99,16 @@ fn run(cli: &Cli) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The error's message, completed so that it names the URL (and the
+/// checkpoint file, for a checkpoint that cannot be used).
+fn walk_error(cli: &Cli, error: &pagewalk::Error) -> String {
+    match (error.url(), &cli.resume) {
+        (Some(_), _) => error.to_string(),
+        (None, Some(path)) => format!("{}: {error} (in {})", cli.url, path.display()),
+        (None, None) => format!("{}: {error}", cli.url),
+    }
 }
 
 fn fail(message: &str, source: Option<&(dyn std::error::Error + 'static)>) -> ExitCode {

@@ -12,8 +12,7 @@ use pagewalk::Checkpoint;
 use crate::args::ProgressChoice;
 
 const COUNTING: &str = "{spinner} {msg} · {human_pos} items · {rate}";
-const BAR: &str =
-    "{spinner} [{bar:30}] {human_pos}/{human_len} items · {msg} · {rate} · ETA {eta}";
+const BAR: &str = "{spinner} [{bar:30}] {human_pos}/{human_len} items · {msg} · {rate} · ETA {eta}";
 
 /// The progress display, or nothing when it is off.
 pub struct Progress {
