@@ -102,3 +102,8 @@ pub use pages::Pages;
 pub use paginator::Paginator;
 pub use retry::RetryPolicy;
 pub use strategy::Strategy;
+
+// The README's examples are compiled as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
