@@ -210,6 +210,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
                 map.next_value_seed(ItemsSeed {
                     sink: &mut *self.sink,
                 })?;
+                // As in the slow path, the key stays with an empty array: some
+                // rules look at which keys exist (DRF's `count` beside `results`).
+                envelope.insert(key, Value::Array(Vec::new()));
             } else {
                 let inner = map.next_value_seed(EnvelopeSeed {
                     path: below,
@@ -283,7 +286,10 @@ mod tests {
         let body = br#"{"meta":{"next":"x"},"data":[{"id":1},{"id":2}],"total":2}"#;
         let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), true).expect("decodes");
         assert_eq!(ids(&decoded.items), [1, 2]);
-        assert_eq!(decoded.envelope, json!({"meta": {"next": "x"}, "total": 2}));
+        assert_eq!(
+            decoded.envelope,
+            json!({"meta": {"next": "x"}, "data": [], "total": 2})
+        );
         assert_eq!(decoded.last_item, Some(json!({"id": 2})));
         let nested = br#"{"response":{"page":{"rows":[{"id":3}]},"after":"z"}}"#;
         let decoded =
@@ -291,7 +297,7 @@ mod tests {
         assert_eq!(ids(&decoded.items), [3]);
         assert_eq!(
             decoded.envelope,
-            json!({"response": {"page": {}, "after": "z"}})
+            json!({"response": {"page": {"rows": []}, "after": "z"}})
         );
     }
 

@@ -297,6 +297,23 @@ impl Walk {
             items_seen: self.items_seen + items.len() as u64,
             last_item: &last,
         };
+        // Resuming mid-page drops what was already delivered; `max_items` may
+        // leave out the end of the page.
+        let skip = self.skip.min(items.len());
+        let wanted = self
+            .config
+            .max_items
+            .map(|max| max.saturating_sub(self.items_fetched));
+        let good = (items.len() - skip) as u64;
+        let truncated = wanted.is_some_and(|wanted| good > wanted);
+        let enough_items = wanted.is_some_and(|wanted| good >= wanted);
+        let limit_met = enough_items
+            || self
+                .config
+                .max_pages
+                .is_some_and(|max| self.pages_fetched >= max);
+        // A bad item after the last one wanted is never reached.
+        let item_error = item_error.filter(|_| !enough_items);
         let mut error = item_error.map(|(index, source)| Error::Item {
             page: number,
             url: url.to_string(),
@@ -304,62 +321,37 @@ impl Walk {
             source,
         });
         let mut next = None;
+        // A problem with a page the limits will never fetch is not reported,
+        // but the checkpoint stays on this page so a resumed walk meets it.
+        let mut unresolved = false;
         if error.is_none() {
-            let step = match planned_next {
-                Some((url, via)) => Ok(Next::Follow { url, via }),
-                None => next_step(&self.config.strategy, &view),
-            };
-            match step {
-                Ok(Next::End) => {}
-                Ok(Next::Follow { url: next_url, via }) => {
-                    match self.check_next(url, &next_url, number, items.is_empty()) {
-                        Ok(credentials) => {
-                            if self.config.concurrency > 1 && self.pages_fetched == 1 {
-                                self.plan = plan(
-                                    &self.config.strategy,
-                                    &view,
-                                    &Next::Follow {
-                                        url: next_url.clone(),
-                                        via: via.clone(),
-                                    },
-                                );
-                            }
-                            next = Some((next_url, via, credentials));
-                        }
-                        Err(found) => error = Some(found),
-                    }
-                }
-                Err(problem) => error = Some(problem_error(problem, number, url)),
+            match self.next_after(url, &view, planned_next, number, items.is_empty()) {
+                Ok(found) => next = found,
+                Err(_) if limit_met => unresolved = true,
+                Err(found) => error = Some(found),
             }
         }
         self.keyset_detected = next
             .as_ref()
             .is_some_and(|(_, via, _)| matches!(via.kind, Kind::Keyset { .. }));
 
-        // Resuming mid-page: drop what was already delivered.
-        let skip = self.skip.min(items.len());
         items.drain(..skip);
-        let remaining = self
-            .config
-            .max_items
-            .map(|max| max.saturating_sub(self.items_fetched));
-        let truncated = remaining.is_some_and(|remaining| items.len() as u64 > remaining);
-        if let Some(remaining) = remaining {
-            items.truncate(remaining.min(items.len() as u64) as usize);
+        if let Some(wanted) = wanted {
+            items.truncate(wanted.min(good) as usize);
         }
         self.items_fetched += items.len() as u64;
+        let complete = !truncated && !unresolved && error.is_none();
         let seen_after = self.items_seen + (skip + items.len()) as u64;
-        let after = match (&next, &error) {
-            _ if truncated || error.is_some() => at.skipping(items.len()),
-            (Some((next_url, _, _)), _) => {
-                Checkpoint::new(Some(next_url.to_string()), number + 1, 0, seen_after)
-            }
-            (None, _) => Checkpoint::new(None, number + 1, 0, seen_after),
+        let after = if complete {
+            let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
+            Checkpoint::new(next_url, number + 1, 0, seen_after)
+        } else {
+            at.skipping(items.len())
         };
         let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
         let found_by = next.as_ref().map(|(_, via, _)| via.clone());
         self.next = None;
-        if let (None, false, Some((url, _, credentials))) = (&error, truncated, next) {
+        if let (true, Some((url, _, credentials))) = (complete, next) {
             self.next = Some(url);
             self.next_credentials = credentials;
         }
@@ -383,6 +375,35 @@ impl Walk {
             after,
             error,
         }
+    }
+
+    /// The next request after the page seen through `view`, checked, with
+    /// whether it gets the user's headers; plans the rest if it can.
+    fn next_after(
+        &mut self,
+        url: &Url,
+        view: &PageView<'_>,
+        planned_next: Option<(Url, Strategy)>,
+        number: u64,
+        empty: bool,
+    ) -> Result<Option<(Url, Strategy, bool)>, Error> {
+        let step = match planned_next {
+            Some((url, via)) => Next::Follow { url, via },
+            None => next_step(&self.config.strategy, view)
+                .map_err(|problem| problem_error(problem, number, url))?,
+        };
+        let Next::Follow { url: next_url, via } = step else {
+            return Ok(None);
+        };
+        let credentials = self.check_next(url, &next_url, number, empty)?;
+        if self.config.concurrency > 1 && self.pages_fetched == 1 {
+            let step = Next::Follow {
+                url: next_url.clone(),
+                via: via.clone(),
+            };
+            self.plan = plan(&self.config.strategy, view, &step);
+        }
+        Ok(Some((next_url, via, credentials)))
     }
 
     /// Ends the walk after an error delivered from elsewhere.
