@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::paginator::Config;
-use crate::source::Source;
+use crate::source::PageFeed;
 use crate::{Checkpoint, Error};
 
 /// An iterator over the items of every page, deserialized into `T`.
@@ -19,30 +19,22 @@ use crate::{Checkpoint, Error};
 /// After an error it ends; [`checkpoint`](Items::checkpoint) then tells
 /// where to resume.
 pub struct Items<T> {
-    source: Source<T>,
+    pages: PageFeed<T>,
     current: std::vec::IntoIter<T>,
-    /// Position of the first item of `current` as delivered.
+    /// Position of the first item of `current`.
     at: Checkpoint,
     consumed: usize,
-    /// Position once `current` is used up.
-    after: Checkpoint,
-    pending_error: Option<Error>,
-    total: Option<u64>,
-    finished: bool,
 }
 
 impl<T: DeserializeOwned + Send + 'static> Items<T> {
     pub(crate) fn new(config: Arc<Config>) -> Items<T> {
-        let (source, start) = Source::new(config);
+        let pages = PageFeed::new(config);
+        let at = pages.after().clone();
         Items {
-            source,
+            pages,
             current: Vec::new().into_iter(),
-            at: start.clone(),
+            at,
             consumed: 0,
-            after: start,
-            pending_error: None,
-            total: None,
-            finished: false,
         }
     }
 }
@@ -55,14 +47,14 @@ impl<T> Items<T> {
         if self.current.len() > 0 {
             self.at.skipping(self.consumed)
         } else {
-            self.after.clone()
+            self.pages.after().clone()
         }
     }
 
     /// The total number of items in the collection, as given by the last page
     /// fetched, if the API gives it. Meant for progress bars.
     pub fn total(&self) -> Option<u64> {
-        self.total
+        self.pages.total()
     }
 }
 
@@ -75,40 +67,19 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Items<T> {
                 self.consumed += 1;
                 return Some(Ok(item));
             }
-            if let Some(error) = self.pending_error.take() {
-                self.finished = true;
-                return Some(Err(error));
-            }
-            if self.finished {
-                return None;
-            }
-            match self.source.next_page() {
-                None => {
-                    self.finished = true;
-                    return None;
-                }
-                Some(Err(error)) => {
-                    self.finished = true;
-                    return Some(Err(error));
-                }
-                Some(Ok(fetched)) => {
-                    self.total = fetched.page.total.or(self.total);
-                    self.at = fetched.at;
-                    self.after = fetched.after;
+            match self.pages.next_page()? {
+                Err(error) => return Some(Err(error)),
+                Ok((page, at)) => {
+                    self.at = at;
                     self.consumed = 0;
-                    self.pending_error = fetched.error;
-                    self.current = fetched.page.items.into_iter();
+                    self.current = page.items.into_iter();
                 }
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let upper = if self.finished && self.pending_error.is_none() {
-            Some(self.current.len())
-        } else {
-            None
-        };
+        let upper = self.pages.is_finished().then_some(self.current.len());
         (self.current.len(), upper)
     }
 }
@@ -120,8 +91,7 @@ impl<T> fmt::Debug for Items<T> {
         f.debug_struct("Items")
             .field("checkpoint", &self.checkpoint())
             .field("buffered", &self.current.len())
-            .field("total", &self.total)
-            .field("finished", &self.finished)
+            .field("pages", &self.pages)
             .finish()
     }
 }

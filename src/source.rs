@@ -1,6 +1,7 @@
 //! Where the iterators get their pages from: the walk itself, a thread that
 //! runs it ahead of the consumer, or workers that fetch planned pages side by side.
 
+use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -9,7 +10,7 @@ use crate::concurrent::Concurrent;
 use crate::paginator::Config;
 use crate::prefetch::Prefetch;
 use crate::walk::{Fetched, Walk};
-use crate::{Checkpoint, Error};
+use crate::{Checkpoint, Error, Page};
 
 /// The pages of a walk, in order.
 pub(crate) struct Source<T> {
@@ -90,5 +91,83 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         if matches!(self.state, State::Inline(_)) {
             self.start_prefetch();
         }
+    }
+}
+
+/// The pages of a walk as both iterators consume them: the error that ends
+/// the walk is yielded once, after the page it follows, and then nothing.
+pub(crate) struct PageFeed<T> {
+    source: Source<T>,
+    /// Where the walk stands after the last page handed out.
+    after: Checkpoint,
+    /// An error that comes after the last page handed out.
+    pending_error: Option<Error>,
+    total: Option<u64>,
+    finished: bool,
+}
+
+impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
+    pub(crate) fn new(config: Arc<Config>) -> PageFeed<T> {
+        let (source, start) = Source::new(config);
+        PageFeed {
+            source,
+            after: start,
+            pending_error: None,
+            total: None,
+            finished: false,
+        }
+    }
+
+    /// The next page with the position of its first item, or the error that ends the walk.
+    pub(crate) fn next_page(&mut self) -> Option<Result<(Page<T>, Checkpoint), Error>> {
+        if let Some(error) = self.pending_error.take() {
+            self.finished = true;
+            return Some(Err(error));
+        }
+        if self.finished {
+            return None;
+        }
+        match self.source.next_page() {
+            None => {
+                self.finished = true;
+                None
+            }
+            Some(Err(error)) => {
+                self.finished = true;
+                Some(Err(error))
+            }
+            Some(Ok(fetched)) => {
+                self.total = fetched.page.total.or(self.total);
+                self.after = fetched.after;
+                self.pending_error = fetched.error;
+                Some(Ok((fetched.page, fetched.at)))
+            }
+        }
+    }
+}
+
+impl<T> PageFeed<T> {
+    /// Where the walk stands after the last page handed out.
+    pub(crate) fn after(&self) -> &Checkpoint {
+        &self.after
+    }
+
+    pub(crate) fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// True once nothing more will come, not even an error.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished && self.pending_error.is_none()
+    }
+}
+
+impl<T> fmt::Debug for PageFeed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageFeed")
+            .field("checkpoint", &self.after)
+            .field("total", &self.total)
+            .field("finished", &self.is_finished())
+            .finish()
     }
 }
