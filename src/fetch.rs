@@ -1,5 +1,6 @@
 //! One page request: retries, rate limits, redirects and the credential policy.
 
+use std::io::Read;
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -17,8 +18,8 @@ use crate::retry::{self, Jitter};
 const MAX_REDIRECTS: u32 = 10;
 /// How much of an error response's body is kept for the message.
 const ERROR_BODY_EXCERPT: usize = 1024;
-/// How much of an error response's body is read at most.
-const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+/// How much of an error response's body is read at most: enough for the excerpt.
+const ERROR_BODY_LIMIT: u64 = 4 * 1024;
 
 /// A response whose body was read to the end.
 pub(crate) struct Response {
@@ -285,17 +286,18 @@ fn send(config: &Config, url: &Url, credentials: bool) -> Result<Response, ureq:
         .build()
         .call()?;
     let status = response.status().as_u16();
-    let limit = if status < 300 {
-        config.max_body_size
+    let body = if status < 300 {
+        response
+            .body_mut()
+            .with_config()
+            .limit(config.max_body_size)
+            .read_to_vec()?
     } else {
-        ERROR_BODY_LIMIT
-    };
-    let body = response.body_mut().with_config().limit(limit).read_to_vec();
-    let body = match body {
-        Ok(body) => body,
-        // An error page too big to read is still an error page.
-        Err(ureq::Error::BodyExceedsLimit(_)) if status >= 300 => Vec::new(),
-        Err(error) => return Err(error),
+        // Only the start of an error page is shown; an unreadable one is still an error page.
+        let mut start = Vec::new();
+        let reader = response.body_mut().with_config().limit(u64::MAX).reader();
+        let _ = reader.take(ERROR_BODY_LIMIT).read_to_end(&mut start);
+        start
     };
     let (parts, _) = response.into_parts();
     Ok(Response {

@@ -263,6 +263,10 @@ impl Walk {
     ) -> Fetched<T> {
         let number = self.page;
         self.requested.insert(url_hash(url), number);
+        // Where a redirect led counts as fetched too, or a loop through it would go unseen.
+        self.requested
+            .entry(url_hash(&response.final_url))
+            .or_insert(number);
         self.pages_fetched += 1;
         self.items_pointer = Some(decoded.pointer.clone());
         let at = Checkpoint::new(Some(url.to_string()), number, self.skip, self.items_seen);
@@ -395,7 +399,8 @@ impl Walk {
         let Next::Follow { url: next_url, via } = step else {
             return Ok(None);
         };
-        let credentials = self.check_next(url, &next_url, number, empty)?;
+        // Checked from where the page really came from, after any redirect.
+        let credentials = self.check_next(view.final_url, &next_url, number, empty)?;
         if self.config.concurrency > 1 && self.pages_fetched == 1 {
             let step = Next::Follow {
                 url: next_url.clone(),
