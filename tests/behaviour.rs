@@ -334,10 +334,17 @@ fn object_without_an_array_suggests_items_at() {
     let mut items = server.paginator("/odd").items::<Value>();
     let (_, error) = until_error(&mut items);
     match &error {
-        Error::ItemsNotFound { keys, .. } => assert_eq!(keys, &["payload", "status"]),
+        // In document order, which depends on serde_json's `preserve_order`
+        // (the CLI feature turns it on).
+        Error::ItemsNotFound { keys, .. } => {
+            let mut keys = keys.clone();
+            keys.sort();
+            assert_eq!(keys, ["payload", "status"]);
+        }
         other => panic!("expected ItemsNotFound, got {other:?}"),
     }
-    assert_message(&error, &server.url("/odd"), 1, "payload, status");
+    assert_message(&error, &server.url("/odd"), 1, "payload");
+    assert_message(&error, &server.url("/odd"), 1, "status");
     assert_message(&error, &server.url("/odd"), 1, "items_at");
     assert_fused(&mut items);
 }
