@@ -183,6 +183,7 @@ impl<T: DeserializeOwned> Job<T> {
                 &self.request,
                 &self.plan.url(index),
                 self.first_page + index,
+                0,
             );
             if self.sender.send((index, outcome)).is_err() {
                 return;

@@ -35,7 +35,19 @@ pub(crate) struct Decoded<T> {
     /// The last item as JSON, when asked for or when it came for free.
     pub last_item: Option<Value>,
     /// The first item that did not deserialize; `items` holds the ones before it.
-    pub item_error: Option<(usize, serde_json::Error)>,
+    pub item_error: Option<BadItem>,
+    /// How many items the page has, bad ones and those after them included.
+    pub page_len: usize,
+}
+
+/// An item that does not deserialize into the requested type.
+#[derive(Debug)]
+pub(crate) struct BadItem {
+    /// Its index in the page.
+    pub index: usize,
+    pub error: serde_json::Error,
+    /// The item itself, so that reporting it loses nothing.
+    pub json: String,
 }
 
 #[derive(Debug)]
@@ -45,17 +57,21 @@ pub(crate) enum DecodeError {
     Pointer { pointer: String, found: String },
 }
 
+/// Decodes the items of `body`, leaving out the first `skip` (already
+/// delivered before a resume): `items` starts at page index `skip`.
 pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     at: ItemsAt<'_>,
     want_last_item: bool,
+    skip: usize,
 ) -> Result<Decoded<T>, DecodeError> {
     if let ItemsAt::User(pointer) | ItemsAt::Learned(pointer) = at {
-        if let Some(decoded) = decode_fast(body, pointer, want_last_item) {
+        if let Some(mut decoded) = decode_fast(body, pointer, want_last_item) {
+            decoded.items.drain(..skip.min(decoded.page_len));
             return Ok(decoded);
         }
     }
-    decode_slow(body, at)
+    decode_slow(body, at, skip)
 }
 
 fn decode_fast<T: DeserializeOwned>(
@@ -88,8 +104,10 @@ fn decode_fast<T: DeserializeOwned>(
         Some(raw) => Some(serde_json::from_str(&raw).ok()?),
         None => None,
     };
+    let items = sink.items?;
     Some(Decoded {
-        items: sink.items?,
+        page_len: items.len(),
+        items,
         envelope,
         pointer: pointer.to_owned(),
         last_item,
@@ -100,6 +118,7 @@ fn decode_fast<T: DeserializeOwned>(
 fn decode_slow<T: DeserializeOwned>(
     body: &[u8],
     at: ItemsAt<'_>,
+    skip: usize,
 ) -> Result<Decoded<T>, DecodeError> {
     let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
     let pointer = match at {
@@ -125,13 +144,20 @@ fn decode_slow<T: DeserializeOwned>(
         envelope = Value::Null;
     }
     let last_item = found.last().cloned();
-    let mut items = Vec::with_capacity(found.len());
+    let page_len = found.len();
+    let mut items = Vec::with_capacity(page_len);
     let mut item_error = None;
-    for (index, value) in found.into_iter().enumerate() {
-        match T::deserialize(value) {
+    // Items before `skip` were delivered (or reported bad) before a resume.
+    for (index, value) in found.into_iter().enumerate().skip(skip) {
+        // Borrowed, so that a bad item's JSON can go into the error.
+        match T::deserialize(&value) {
             Ok(item) => items.push(item),
             Err(error) => {
-                item_error = Some((index, error));
+                item_error = Some(BadItem {
+                    index,
+                    error,
+                    json: value.to_string(),
+                });
                 break;
             }
         }
@@ -142,6 +168,7 @@ fn decode_slow<T: DeserializeOwned>(
         pointer,
         last_item,
         item_error,
+        page_len,
     })
 }
 
@@ -284,7 +311,7 @@ mod tests {
     #[test]
     fn fast_path_reads_items_and_keeps_the_envelope() {
         let body = br#"{"meta":{"next":"x"},"data":[{"id":1},{"id":2}],"total":2}"#;
-        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), true).expect("decodes");
+        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), true, 0).expect("decodes");
         assert_eq!(ids(&decoded.items), [1, 2]);
         assert_eq!(
             decoded.envelope,
@@ -292,8 +319,8 @@ mod tests {
         );
         assert_eq!(decoded.last_item, Some(json!({"id": 2})));
         let nested = br#"{"response":{"page":{"rows":[{"id":3}]},"after":"z"}}"#;
-        let decoded =
-            decode::<Item>(nested, ItemsAt::User("/response/page/rows"), false).expect("decodes");
+        let decoded = decode::<Item>(nested, ItemsAt::User("/response/page/rows"), false, 0)
+            .expect("decodes");
         assert_eq!(ids(&decoded.items), [3]);
         assert_eq!(
             decoded.envelope,
@@ -304,12 +331,12 @@ mod tests {
     #[test]
     fn root_array_and_escaped_pointer() {
         let decoded =
-            decode::<Item>(br#"[{"id":5}]"#, ItemsAt::Learned(""), false).expect("decodes");
+            decode::<Item>(br#"[{"id":5}]"#, ItemsAt::Learned(""), false, 0).expect("decodes");
         assert_eq!(
             (ids(&decoded.items), decoded.envelope),
             (vec![5], Value::Null)
         );
-        let decoded = decode::<Item>(br#"{"a/b":[{"id":6}]}"#, ItemsAt::User("/a~1b"), false)
+        let decoded = decode::<Item>(br#"{"a/b":[{"id":6}]}"#, ItemsAt::User("/a~1b"), false, 0)
             .expect("decodes");
         assert_eq!(ids(&decoded.items), [6]);
     }
@@ -320,6 +347,7 @@ mod tests {
             br#"{"results":[{"id":7}],"next":null}"#,
             ItemsAt::Learned("/data"),
             false,
+            0,
         )
         .expect("decodes");
         assert_eq!(
@@ -331,30 +359,42 @@ mod tests {
     #[test]
     fn a_bad_item_keeps_the_ones_before_it() {
         let body = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
-        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), false).expect("decodes");
+        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), false, 0).expect("decodes");
         assert_eq!(ids(&decoded.items), [1]);
-        let (index, error) = decoded.item_error.expect("an item error");
-        assert_eq!(index, 1);
+        let BadItem { index, error, json } = decoded.item_error.expect("an item error");
+        assert_eq!((index, json.as_str()), (1, r#"{"id":"two"}"#));
         assert!(error.to_string().contains("invalid type"), "{error}");
+    }
+
+    #[test]
+    fn skip_leaves_out_delivered_items_on_both_paths() {
+        let good = br#"{"data":[{"id":1},{"id":2},{"id":3}]}"#;
+        let decoded = decode::<Item>(good, ItemsAt::Learned("/data"), false, 2).expect("decodes");
+        assert_eq!((ids(&decoded.items), decoded.page_len), (vec![3], 3));
+        // Resuming after a bad item that was reported goes on with the rest.
+        let bad = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
+        let decoded = decode::<Item>(bad, ItemsAt::Learned("/data"), false, 2).expect("decodes");
+        assert_eq!((ids(&decoded.items), decoded.page_len), (vec![3], 3));
+        assert!(decoded.item_error.is_none());
     }
 
     #[test]
     fn errors_name_what_was_found() {
         assert!(matches!(
-            decode::<Item>(b"<html>", ItemsAt::Detect, false),
+            decode::<Item>(b"<html>", ItemsAt::Detect, false, 0),
             Err(DecodeError::Syntax(_))
         ));
-        match decode::<Item>(br#"{"a":1,"b":{}}"#, ItemsAt::Detect, false) {
+        match decode::<Item>(br#"{"a":1,"b":{}}"#, ItemsAt::Detect, false, 0) {
             Err(DecodeError::ItemsNotFound(keys)) => assert_eq!(keys, ["a", "b"]),
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":{"x":1}}"#, ItemsAt::User("/data"), false) {
+        match decode::<Item>(br#"{"data":{"x":1}}"#, ItemsAt::User("/data"), false, 0) {
             Err(DecodeError::Pointer { found, .. }) => {
                 assert_eq!(found, "points to an object instead of an array")
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("/rows"), false) {
+        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("/rows"), false, 0) {
             Err(DecodeError::Pointer { found, .. }) => assert_eq!(found, "points to nothing"),
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
@@ -363,7 +403,7 @@ mod tests {
     #[test]
     fn trailing_garbage_is_a_syntax_error() {
         assert!(matches!(
-            decode::<Item>(br#"{"data":[]} x"#, ItemsAt::Learned("/data"), false),
+            decode::<Item>(br#"{"data":[]} x"#, ItemsAt::Learned("/data"), false, 0),
             Err(DecodeError::Syntax(_))
         ));
     }

@@ -145,6 +145,9 @@ pub enum Error {
         url: String,
         /// Index of the item within its page, 0-based.
         index: usize,
+        /// The item as JSON text, so that nothing is lost: the walk's
+        /// checkpoint counts it as delivered.
+        json: String,
         /// The deserialization error.
         source: serde_json::Error,
     },

@@ -59,6 +59,25 @@
 //! # }
 //! ```
 //!
+//! # Example: overlapping network and work
+//!
+//! [`Paginator::prefetch`] fetches pages ahead on a background thread;
+//! [`Paginator::concurrency`] fetches numbered pages side by side once the
+//! first response gives the page count. Items still come out in order.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let projects = pagewalk::Paginator::new("https://classic-api.contractorscloud.com/api/v1/projects?page[size]=100")
+//!     .concurrency(4)
+//!     .prefetch(2)
+//!     .items::<serde_json::Value>();
+//! for project in projects {
+//!     println!("{}", project?["name"]);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! Every failure is an [`Error`] whose message names the page, its URL and the

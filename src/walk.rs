@@ -54,6 +54,7 @@ pub(crate) fn fetch_decoded<T: DeserializeOwned>(
     request: &PageRequest,
     url: &Url,
     page: u64,
+    skip: usize,
 ) -> Result<(Response, Decoded<T>), Error> {
     let config = &request.config;
     let response = fetch(config, &request.start, url, page, request.credentials)?;
@@ -62,27 +63,28 @@ pub(crate) fn fetch_decoded<T: DeserializeOwned>(
         (None, Some(pointer)) => ItemsAt::Learned(pointer),
         (None, None) => ItemsAt::Detect,
     };
-    let decoded = decode::<T>(&response.body, at, request.want_last_item).map_err(|error| {
-        let url = url.to_string();
-        match error {
-            DecodeError::Syntax(source) => match content_type(&response) {
-                Some(kind) if kind.contains("json") => Error::Json { page, url, source },
-                content_type => Error::NotJson {
+    let decoded =
+        decode::<T>(&response.body, at, request.want_last_item, skip).map_err(|error| {
+            let url = url.to_string();
+            match error {
+                DecodeError::Syntax(source) => match content_type(&response) {
+                    Some(kind) if kind.contains("json") => Error::Json { page, url, source },
+                    content_type => Error::NotJson {
+                        page,
+                        url,
+                        content_type,
+                        source,
+                    },
+                },
+                DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
+                DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
                     page,
                     url,
-                    content_type,
-                    source,
+                    pointer,
+                    found,
                 },
-            },
-            DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
-            DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
-                page,
-                url,
-                pointer,
-                found,
-            },
-        }
-    })?;
+            }
+        })?;
     Ok((response, decoded))
 }
 
@@ -193,7 +195,7 @@ impl Walk {
         }
         let url = self.next.take()?;
         let request = self.page_request()?;
-        Some(match fetch_decoded(&request, &url, self.page) {
+        Some(match fetch_decoded(&request, &url, self.page, self.skip) {
             Ok((response, decoded)) => Ok(self.deliver(response, decoded, &url, None)),
             Err(error) => Err(error),
         })
@@ -276,6 +278,7 @@ impl Walk {
             last_item,
             item_error,
             pointer,
+            page_len,
         } = decoded;
         let links = link_header::parse(
             response
@@ -297,39 +300,41 @@ impl Walk {
             headers: &response.headers,
             links: &links,
             envelope: &envelope,
-            item_count: items.len() + usize::from(item_error.is_some()),
-            items_seen: self.items_seen + items.len() as u64,
+            item_count: page_len,
+            items_seen: self.items_seen + page_len as u64,
             last_item: &last,
         };
-        // Resuming mid-page drops what was already delivered; `max_items` may
-        // leave out the end of the page.
-        let skip = self.skip.min(items.len());
+        // `items` starts after what a resumed walk already delivered; `max_items`
+        // may leave out the end of the page.
+        let skip = self.skip.min(page_len);
         let wanted = self
             .config
             .max_items
             .map(|max| max.saturating_sub(self.items_fetched));
-        let good = (items.len() - skip) as u64;
-        let truncated = wanted.is_some_and(|wanted| good > wanted);
-        let enough_items = wanted.is_some_and(|wanted| good >= wanted);
+        let available = (page_len - skip) as u64;
+        let truncated = wanted.is_some_and(|wanted| available > wanted);
+        let enough_items = wanted.is_some_and(|wanted| available >= wanted);
         let limit_met = enough_items
             || self
                 .config
                 .max_pages
                 .is_some_and(|max| self.pages_fetched >= max);
         // A bad item after the last one wanted is never reached.
-        let item_error = item_error.filter(|_| !enough_items);
-        let mut error = item_error.map(|(index, source)| Error::Item {
+        let item_error = item_error
+            .filter(|bad| wanted.is_none_or(|wanted| ((bad.index - skip) as u64) < wanted));
+        let mut error = item_error.map(|bad| Error::Item {
             page: number,
             url: url.to_string(),
-            index,
-            source,
+            index: bad.index,
+            json: bad.json,
+            source: bad.error,
         });
         let mut next = None;
         // A problem with a page the limits will never fetch is not reported,
         // but the checkpoint stays on this page so a resumed walk meets it.
         let mut unresolved = false;
         if error.is_none() {
-            match self.next_after(url, &view, planned_next, number, items.is_empty()) {
+            match self.next_after(url, &view, planned_next, number, page_len == 0) {
                 Ok(found) => next = found,
                 Err(_) if limit_met => unresolved = true,
                 Err(found) => error = Some(found),
@@ -339,18 +344,20 @@ impl Walk {
             .as_ref()
             .is_some_and(|(_, via, _)| matches!(via.kind, Kind::Keyset { .. }));
 
-        items.drain(..skip);
         if let Some(wanted) = wanted {
-            items.truncate(wanted.min(good) as usize);
+            items.truncate(wanted.min(items.len() as u64) as usize);
         }
         self.items_fetched += items.len() as u64;
         let complete = !truncated && !unresolved && error.is_none();
-        let seen_after = self.items_seen + (skip + items.len()) as u64;
         let after = if complete {
             let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
-            Checkpoint::new(next_url, number + 1, 0, seen_after)
+            let seen_after = self.items_seen + (skip + items.len()) as u64;
+            Checkpoint::new(next_url, number.saturating_add(1), 0, seen_after)
         } else {
-            at.skipping(items.len())
+            // A bad item counts as delivered once reported, so a resumed walk
+            // goes on after it instead of failing on it forever.
+            let reported = usize::from(matches!(error, Some(Error::Item { .. })));
+            at.skipping(items.len() + reported)
         };
         let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
         let found_by = next.as_ref().map(|(_, via, _)| via.clone());
