@@ -57,7 +57,7 @@ impl Checkpoint {
     /// The same position, `more` items further into the page.
     pub(crate) fn skipping(&self, more: usize) -> Checkpoint {
         Checkpoint {
-            skip: self.skip + more,
+            skip: self.skip.saturating_add(more),
             ..self.clone()
         }
     }

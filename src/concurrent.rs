@@ -5,7 +5,10 @@
 //! bounded. Retries and rate-limit waits happen inside each request, and the
 //! shared throttle makes one 429 slow every worker.
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -19,6 +22,17 @@ use crate::plan::Plan;
 use crate::walk::{Fetched, PageRequest, Walk, fetch_decoded};
 
 type Outcome<T> = Result<(Response, Decoded<T>), Error>;
+
+/// The most worker threads, whatever is asked.
+const MAX_WORKERS: usize = 64;
+
+/// What a worker sends back.
+enum Message<T> {
+    Page(u64, Outcome<T>),
+    /// A worker panicked (in a `Deserialize` impl, say): the consumer re-raises
+    /// it, as it would have happened without concurrency.
+    Panicked(Box<dyn Any + Send>),
+}
 
 /// Progress shared between the consumer and the workers.
 #[derive(Default)]
@@ -53,7 +67,7 @@ pub(crate) struct Concurrent<T> {
     plan: Plan,
     /// Plan indexes `0..count` are fetched by the workers.
     count: u64,
-    results: Receiver<(u64, Outcome<T>)>,
+    results: Receiver<Message<T>>,
     buffer: BTreeMap<u64, Outcome<T>>,
     delivering: u64,
     shared: Arc<Shared>,
@@ -77,7 +91,10 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
             changed: Condvar::new(),
         });
         let (sender, results) = channel();
-        let window = (workers as u64) * 2;
+        let workers = workers
+            .min(usize::try_from(count).unwrap_or(usize::MAX))
+            .clamp(1, MAX_WORKERS);
+        let window = (workers as u64).saturating_mul(2);
         let first_page = walk.page_number();
         let mut started = 0;
         for _ in 0..workers {
@@ -92,7 +109,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
             };
             let spawned = thread::Builder::new()
                 .name("pagewalk-worker".into())
-                .spawn(move || job.run());
+                .spawn(move || job.run_guarded());
             if spawned.is_ok() {
                 started += 1;
             }
@@ -123,10 +140,15 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
                 break outcome;
             }
             match self.results.recv() {
-                Ok((arrived, outcome)) => {
+                Ok(Message::Page(arrived, outcome)) => {
                     self.buffer.insert(arrived, outcome);
                 }
-                // Every worker is gone without this page: they were stopped.
+                Ok(Message::Panicked(panic)) => {
+                    self.stop();
+                    std::panic::resume_unwind(panic);
+                }
+                // Workers only leave early when stopped, and a stopped walk
+                // delivers no more planned pages.
                 Err(_) => return None,
             }
         };
@@ -162,6 +184,8 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
 impl<T> Drop for Concurrent<T> {
     fn drop(&mut self) {
         self.shared.update(|progress| progress.stopped = true);
+        // Requests in flight give up their retries and waits.
+        self.walk.config().cancelled.store(true, Ordering::Relaxed);
     }
 }
 
@@ -173,10 +197,18 @@ struct Job<T> {
     window: u64,
     first_page: u64,
     shared: Arc<Shared>,
-    sender: Sender<(u64, Outcome<T>)>,
+    sender: Sender<Message<T>>,
 }
 
 impl<T: DeserializeOwned> Job<T> {
+    fn run_guarded(self) {
+        let (sender, shared) = (self.sender.clone(), Arc::clone(&self.shared));
+        if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| self.run())) {
+            shared.update(|progress| progress.stopped = true);
+            let _ = sender.send(Message::Panicked(panic));
+        }
+    }
+
     fn run(self) {
         while let Some(index) = self.take_index() {
             let outcome = fetch_decoded::<T>(
@@ -185,7 +217,7 @@ impl<T: DeserializeOwned> Job<T> {
                 self.first_page + index,
                 0,
             );
-            if self.sender.send((index, outcome)).is_err() {
+            if self.sender.send(Message::Page(index, outcome)).is_err() {
                 return;
             }
         }

@@ -17,6 +17,7 @@ use std::time::Duration;
 pub enum Error {
     /// The start URL, or a URL built from it, is not a valid absolute URL.
     #[error("invalid URL {url:?}: {source}")]
+    #[non_exhaustive]
     InvalidUrl {
         /// The text that failed to parse.
         url: String,
@@ -26,6 +27,7 @@ pub enum Error {
 
     /// The URL's scheme is neither `http` nor `https`.
     #[error("page {page} at {url}: unsupported scheme {scheme:?} (only http and https)")]
+    #[non_exhaustive]
     UnsupportedScheme {
         /// Number of the page in this walk.
         page: u64,
@@ -37,6 +39,7 @@ pub enum Error {
 
     /// The server answered with an error status (after any retries).
     #[error("page {page} at {url}: HTTP {status}{}", body_suffix(body))]
+    #[non_exhaustive]
     Status {
         /// Number of the page in this walk.
         page: u64,
@@ -50,6 +53,7 @@ pub enum Error {
 
     /// The request could not be sent or the response not read (after any retries).
     #[error("page {page} at {url}: request failed: {source}")]
+    #[non_exhaustive]
     Transport {
         /// Number of the page in this walk.
         page: u64,
@@ -61,6 +65,7 @@ pub enum Error {
 
     /// The request timed out (after any retries).
     #[error("page {page} at {url}: timed out ({source})")]
+    #[non_exhaustive]
     Timeout {
         /// Number of the page in this walk.
         page: u64,
@@ -72,6 +77,7 @@ pub enum Error {
 
     /// The response body is larger than the configured limit.
     #[error("page {page} at {url}: response body exceeds the limit of {limit} bytes")]
+    #[non_exhaustive]
     BodyTooLarge {
         /// Number of the page in this walk.
         page: u64,
@@ -86,6 +92,7 @@ pub enum Error {
         "page {page} at {url}: body is not JSON (Content-Type: {}): {source}",
         content_type.as_deref().unwrap_or("none")
     )]
+    #[non_exhaustive]
     NotJson {
         /// Number of the page in this walk.
         page: u64,
@@ -99,6 +106,7 @@ pub enum Error {
 
     /// The body claims to be JSON but does not parse; the message has the line and column.
     #[error("page {page} at {url}: invalid JSON: {source}")]
+    #[non_exhaustive]
     Json {
         /// Number of the page in this walk.
         page: u64,
@@ -114,6 +122,7 @@ pub enum Error {
          set its location with Paginator::items_at(\"/key\")",
         keys.join(", ")
     )]
+    #[non_exhaustive]
     ItemsNotFound {
         /// Number of the page in this walk.
         page: u64,
@@ -125,6 +134,7 @@ pub enum Error {
 
     /// The pointer given to `items_at` does not lead to an array.
     #[error("page {page} at {url}: items_at({pointer:?}) {found}")]
+    #[non_exhaustive]
     ItemsPointer {
         /// Number of the page in this walk.
         page: u64,
@@ -138,6 +148,7 @@ pub enum Error {
 
     /// One item does not deserialize into the requested type.
     #[error("page {page} at {url}: item {index} does not match the requested type: {source}")]
+    #[non_exhaustive]
     Item {
         /// Number of the page in this walk.
         page: u64,
@@ -156,6 +167,7 @@ pub enum Error {
     #[error(
         "page {page} at {url}: the response says there are more pages ({evidence}) but no next page was found; {hint}"
     )]
+    #[non_exhaustive]
     NextNotFound {
         /// Number of the page in this walk.
         page: u64,
@@ -169,6 +181,7 @@ pub enum Error {
 
     /// A next-page URL or cursor was found but is unusable.
     #[error("page {page} at {url}: invalid next page {next:?}: {reason}")]
+    #[non_exhaustive]
     InvalidNext {
         /// Number of the page in this walk.
         page: u64,
@@ -186,6 +199,7 @@ pub enum Error {
         "page {page} at {url}: refusing to follow {target} to another origin \
          (enable allow_cross_origin to follow it without credentials)"
     )]
+    #[non_exhaustive]
     CrossOrigin {
         /// Number of the page in this walk.
         page: u64,
@@ -197,6 +211,7 @@ pub enum Error {
 
     /// A next link or redirect would go from `https` to plain `http`.
     #[error("page {page} at {url}: refusing to follow {target}: downgrade from https to http")]
+    #[non_exhaustive]
     Downgrade {
         /// Number of the page in this walk.
         page: u64,
@@ -208,6 +223,7 @@ pub enum Error {
 
     /// Too many redirects for one request.
     #[error("page {page} at {url}: more than {limit} redirects")]
+    #[non_exhaustive]
     TooManyRedirects {
         /// Number of the page in this walk.
         page: u64,
@@ -221,6 +237,7 @@ pub enum Error {
     #[error(
         "page {page} at {url}: next page {next} was already fetched as page {first_page}; the API is looping"
     )]
+    #[non_exhaustive]
     Loop {
         /// Number of the page in this walk.
         page: u64,
@@ -236,6 +253,7 @@ pub enum Error {
     #[error(
         "page {page} at {url}: {count} empty pages in a row, each pointing to another; giving up"
     )]
+    #[non_exhaustive]
     TooManyEmptyPages {
         /// Number of the page in this walk.
         page: u64,
@@ -249,6 +267,7 @@ pub enum Error {
     #[error(
         "page {page} at {url}: server asks to wait {wait:?}, more than the allowed {max_wait:?}"
     )]
+    #[non_exhaustive]
     WaitTooLong {
         /// Number of the page in this walk.
         page: u64,
@@ -262,6 +281,7 @@ pub enum Error {
 
     /// A checkpoint could not be used.
     #[error("invalid checkpoint: {reason}")]
+    #[non_exhaustive]
     Checkpoint {
         /// What is wrong with it.
         reason: String,

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,6 +17,8 @@ use crate::retry::{self, Jitter};
 
 /// Redirects followed for one request before giving up.
 const MAX_REDIRECTS: u32 = 10;
+/// How often a long wait checks whether the iterator was dropped.
+const CANCEL_CHECK: Duration = Duration::from_millis(25);
 /// How much of an error response's body is kept for the message.
 const ERROR_BODY_EXCERPT: usize = 1024;
 /// How much of an error response's body is read at most: enough for the excerpt.
@@ -135,14 +138,8 @@ fn redirect_location(response: &Response) -> Option<String> {
     if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
         return None;
     }
-    Some(
-        response
-            .headers
-            .get(header::LOCATION)?
-            .to_str()
-            .ok()?
-            .to_owned(),
-    )
+    let location = response.headers.get(header::LOCATION)?;
+    Some(std::str::from_utf8(location.as_bytes()).ok()?.to_owned())
 }
 
 /// One URL, retried on transient failures; redirects are returned as responses.
@@ -164,7 +161,11 @@ fn fetch_once(config: &Config, url: &Url, page: u64, credentials: bool) -> Resul
         if attempt >= policy.retries_allowed() {
             return finish(config, &target, outcome);
         }
-        thread::sleep(retry_in.unwrap_or_else(|| policy.backoff(attempt, &mut jitter)));
+        // A server's "retry now" still gets the backoff, or every retry would fire at once.
+        let backoff = policy.backoff(attempt, &mut jitter);
+        if !pause(config, retry_in.unwrap_or_default().max(backoff)) {
+            return finish(config, &target, outcome);
+        }
         attempt += 1;
     }
 }
@@ -180,10 +181,40 @@ fn wait_for_throttle(config: &Config, target: &Target<'_>) -> Result<(), Error> 
             max_wait: config.retry.longest_wait(),
         });
     }
-    if !wait.is_zero() {
-        thread::sleep(wait);
+    if pause(config, wait) {
+        Ok(())
+    } else {
+        Err(cancelled(target))
     }
-    Ok(())
+}
+
+/// Sleeps for `duration`, waking early if the iterator was dropped (then `false`).
+fn pause(config: &Config, duration: Duration) -> bool {
+    let deadline = Instant::now() + duration;
+    loop {
+        if config.cancelled.load(Ordering::Relaxed) {
+            return false;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        thread::sleep(left.min(CANCEL_CHECK));
+    }
+}
+
+/// The error a cancelled request ends with. Nobody sees it: the iterator that
+/// would receive it is gone.
+fn cancelled(target: &Target<'_>) -> Error {
+    let source = ureq::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::Interrupted,
+        "the iterator was dropped",
+    ));
+    Error::Transport {
+        page: target.page,
+        url: target.url(),
+        source,
+    }
 }
 
 /// The wait a retryable response asks for, checked against the policy's cap.

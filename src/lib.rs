@@ -107,7 +107,7 @@ mod paginator;
 mod plan;
 mod prefetch;
 mod query;
-pub mod retry;
+mod retry;
 mod shape;
 mod source;
 mod strategy;
@@ -121,6 +121,10 @@ pub use pages::Pages;
 pub use paginator::Paginator;
 pub use retry::RetryPolicy;
 pub use strategy::Strategy;
+/// The HTTP client pagewalk is built on, for [`Paginator::agent`] and the
+/// sources of [`Error::Transport`] and [`Error::Timeout`]: use this one to be
+/// sure of the version.
+pub use ureq;
 
 // The README's examples are compiled as doctests, so they cannot rot.
 #[cfg(doctest)]

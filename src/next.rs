@@ -85,7 +85,10 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
             {
                 return Ok(Next::End);
             }
-            follow_param(page, param, &Value::from(current + 1), strategy.clone())
+            let next = current
+                .checked_add(1)
+                .ok_or_else(|| invalid(&Value::from(current), "page number overflows"))?;
+            follow_param(page, param, &Value::from(next), strategy.clone())
         }
         Kind::Offset { offset_param, .. } => {
             if page.item_count == 0 || has_more == Some(false) {
@@ -97,7 +100,7 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
                 })?,
                 None => 0,
             };
-            let next = current + page.item_count as u64;
+            let next = current.saturating_add(page.item_count as u64);
             if shape::total(page.envelope, page.headers).is_some_and(|total| next >= total) {
                 return Ok(Next::End);
             }
@@ -448,6 +451,11 @@ mod tests {
             fresh.next_url(Strategy::page_number("page")),
             "http://h/x?page=2"
         );
+        let huge = response("http://h/x", json!({"data": [1], "current_page": u64::MAX}));
+        assert!(matches!(
+            huge.step(Strategy::page_number("page")),
+            Err(Problem::Invalid { .. })
+        ));
         let bad = response("http://h/x?page=two", json!([1]));
         assert!(matches!(
             bad.step(Strategy::page_number("page")),

@@ -1,6 +1,8 @@
 //! The builder: where to start and how to walk.
 
+use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -9,7 +11,6 @@ use crate::fetch::Throttle;
 use crate::{Checkpoint, Items, Pages, RetryPolicy, Strategy};
 
 /// Everything a walk needs to know, shared by its threads.
-#[derive(Debug)]
 pub(crate) struct Config {
     pub start: String,
     pub agent: ureq::Agent,
@@ -28,6 +29,8 @@ pub(crate) struct Config {
     pub prefetch: usize,
     pub concurrency: usize,
     pub throttle: Throttle,
+    /// Set when the iterator is dropped while threads still fetch for it.
+    pub cancelled: AtomicBool,
 }
 
 /// A builder for walking every page of a paginated JSON API.
@@ -57,7 +60,7 @@ pub(crate) struct Config {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a Paginator does nothing until it is iterated"]
 pub struct Paginator {
     start: String,
@@ -279,7 +282,32 @@ impl Paginator {
             prefetch: self.prefetch,
             concurrency: self.concurrency,
             throttle: Throttle::default(),
+            cancelled: AtomicBool::new(false),
         }
+    }
+}
+
+/// Header values are left out: they are often credentials, and debug output ends up in logs.
+impl fmt::Debug for Paginator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(name, _)| (name.as_str(), "<redacted>")).collect();
+        f.debug_struct("Paginator")
+            .field("start", &self.start)
+            .field("headers", &headers)
+            .field("items_at", &self.items_at)
+            .field("strategy", &self.strategy)
+            .field("max_pages", &self.max_pages)
+            .field("max_items", &self.max_items)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("allow_cross_origin", &self.allow_cross_origin)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_empty_pages", &self.max_empty_pages)
+            .field("resume", &self.resume)
+            .field("prefetch", &self.prefetch)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
     }
 }
 
@@ -297,5 +325,18 @@ impl IntoIterator for Paginator {
 
     fn into_iter(self) -> Items<serde_json::Value> {
         self.items()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_leaves_out_header_values() {
+        let paginator = Paginator::new("https://h/x").header("Authorization", "Bearer s3cr3t");
+        let debug = format!("{paginator:?}");
+        assert!(debug.contains("Authorization") && debug.contains("<redacted>"), "{debug}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
     }
 }

@@ -30,7 +30,7 @@ pub(crate) struct Plan {
 impl Plan {
     /// The URL of the `index`-th remaining page (0-based).
     pub(crate) fn url(&self, index: u64) -> Url {
-        let value = self.first + index * self.step;
+        let value = self.first.saturating_add(index.saturating_mul(self.step));
         with_param(&self.base, &self.param, &value.to_string())
     }
 }
@@ -80,17 +80,17 @@ fn auto(page: &PageView<'_>, next_url: &Url) -> Option<Plan> {
     })?;
     // The next page must be the one after this page, or the plan would skip some.
     let first = number(next_url, &param)?;
-    let current = get_param(page.request_url, &param)
+    let current: u64 = get_param(page.request_url, &param)
         .and_then(|value| value.parse().ok())
         .unwrap_or(1);
-    if first != current + 1 {
+    if Some(first) != current.checked_add(1) {
         return None;
     }
     numbered(next_url, &param, first, number(&last_url, &param)?)
 }
 
 fn numbered(base: &Url, param: &str, first: u64, last: u64) -> Option<Plan> {
-    let count = last.checked_sub(first)? + 1;
+    let count = last.checked_sub(first)?.checked_add(1)?;
     Some(Plan {
         base: base.clone(),
         param: param.to_owned(),

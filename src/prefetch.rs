@@ -1,19 +1,26 @@
 //! Fetching pages ahead on a background thread while the consumer works.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::paginator::Config;
 use crate::walk::{Fetched, Walk};
+
+/// The most pages fetched ahead, whatever is asked: the channel's slots are
+/// allocated up front.
+pub(crate) const MAX_AHEAD: usize = 256;
 
 /// Pages fetched by a background thread, at most `ahead` pages before the consumer.
 pub(crate) struct Prefetch<T> {
     receiver: Receiver<Result<Fetched<T>, Error>>,
-    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    /// Shared with the thread's walk: dropping the iterator cancels through it.
+    config: Arc<Config>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
@@ -21,9 +28,8 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
     pub(crate) fn spawn(walk: Box<Walk>, ahead: usize) -> Result<Prefetch<T>, Box<Walk>> {
         // The thread holds one finished page while it waits to hand it over,
         // so a channel of `ahead - 1` keeps it exactly `ahead` pages ahead.
-        let (sender, receiver) = sync_channel(ahead.saturating_sub(1));
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
+        let (sender, receiver) = sync_channel(ahead.clamp(1, MAX_AHEAD) - 1);
+        let config = Arc::clone(walk.config());
         // The walk travels through a channel so that it is still ours if the
         // thread cannot be spawned.
         let (hand_over, take_over) = sync_channel::<Box<Walk>>(1);
@@ -31,30 +37,35 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
             .name("pagewalk-prefetch".into())
             .spawn(move || {
                 if let Ok(walk) = take_over.recv() {
-                    run(walk, sender, &flag);
+                    run(walk, sender);
                 }
             });
-        if spawned.is_err() {
+        let Ok(thread) = spawned else {
             return Err(walk);
-        }
+        };
         hand_over.send(walk).map_err(|returned| returned.0)?;
-        Ok(Prefetch { receiver, stop })
+        Ok(Prefetch {
+            receiver,
+            thread: Some(thread),
+            config,
+        })
     }
 
     pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
-        self.receiver.recv().ok()
+        match self.receiver.recv() {
+            Ok(page) => Some(page),
+            // The thread is gone: the walk ended, or a panic (in a `Deserialize`
+            // impl, say) killed it, which must not pass for the end of the walk.
+            Err(_) => match self.thread.take().map(JoinHandle::join) {
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                _ => None,
+            },
+        }
     }
 }
 
-fn run<T: DeserializeOwned>(
-    mut walk: Box<Walk>,
-    sender: SyncSender<Result<Fetched<T>, Error>>,
-    stop: &AtomicBool,
-) {
-    while !stop.load(Ordering::Relaxed) {
-        let Some(result) = walk.next_page::<T>() else {
-            return;
-        };
+fn run<T: DeserializeOwned>(mut walk: Box<Walk>, sender: SyncSender<Result<Fetched<T>, Error>>) {
+    while let Some(result) = walk.next_page::<T>() {
         let failed = result.is_err();
         // A send fails once the consumer is gone: stop fetching.
         if sender.send(result).is_err() || failed {
@@ -65,9 +76,9 @@ fn run<T: DeserializeOwned>(
 
 impl<T> Drop for Prefetch<T> {
     fn drop(&mut self) {
-        // The receiver goes with `self`, which unblocks a pending send; the flag
-        // stops a thread that is between pages. A request in flight is finished
-        // first (ureq cannot cancel it), then the thread exits without another.
-        self.stop.store(true, Ordering::Relaxed);
+        // Dropping the receiver unblocks a pending send; cancelling stops the
+        // retries and waits of a request in flight. The request itself is
+        // finished first (ureq cannot abort it), then the thread exits.
+        self.config.cancelled.store(true, Ordering::Relaxed);
     }
 }

@@ -33,20 +33,21 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         let (prefetch, concurrency) = (config.prefetch, config.concurrency);
         let walk = Walk::new(config);
         let start = walk.checkpoint();
-        let mut source = Source {
+        let source = Source {
             state: State::Inline(Box::new(walk)),
             prefetch,
             concurrency,
         };
-        // With concurrency, the first page is fetched inline: it decides
-        // whether the rest can be planned.
-        if concurrency <= 1 {
-            source.start_prefetch();
-        }
         (source, start)
     }
 
     pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
+        // Threads start on the first call, so nothing is fetched before it.
+        // With concurrency, the first page is fetched inline: it decides
+        // whether the rest can be planned.
+        if self.concurrency <= 1 {
+            self.start_prefetch();
+        }
         match &mut self.state {
             State::Inline(walk) => {
                 let first = walk.next_page();
@@ -62,11 +63,12 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
     }
 
     fn start_prefetch(&mut self) {
-        if self.prefetch == 0 {
+        if self.prefetch == 0 || !matches!(self.state, State::Inline(_)) {
             return;
         }
+        let ahead = std::mem::take(&mut self.prefetch);
         if let State::Inline(walk) = std::mem::replace(&mut self.state, State::Switching) {
-            self.state = match Prefetch::spawn(walk, self.prefetch) {
+            self.state = match Prefetch::spawn(walk, ahead) {
                 Ok(prefetch) => State::Prefetch(prefetch),
                 // Without a thread the walk still works, only without overlap.
                 Err(walk) => State::Inline(walk),

@@ -107,6 +107,8 @@ pub(crate) struct Walk {
     requested: HashMap<u64, u64>,
     items_pointer: Option<String>,
     keyset_detected: bool,
+    /// Items on the last page delivered, before any skip or limit: the page size.
+    last_page_len: usize,
     /// The remaining pages, when the first response made them certain and
     /// concurrency is on; taken by the concurrent source.
     plan: Option<Plan>,
@@ -130,6 +132,7 @@ impl Walk {
             requested: HashMap::new(),
             items_pointer: None,
             keyset_detected: false,
+            last_page_len: 0,
             plan: None,
             startup_error: None,
             config,
@@ -213,6 +216,11 @@ impl Walk {
         })
     }
 
+    /// The settings this walk shares with any thread that fetches for it.
+    pub(crate) fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
     /// The plan made from the first page, if any.
     pub(crate) fn take_plan(&mut self) -> Option<Plan> {
         self.plan.take()
@@ -229,9 +237,9 @@ impl Walk {
     }
 
     /// How many more pages the limits allow, if they limit at all; pages are
-    /// assumed as large as those delivered so far.
+    /// assumed as large as the last one delivered.
     pub(crate) fn pages_allowed(&self) -> Option<u64> {
-        let page_size = (self.items_fetched / self.pages_fetched.max(1)).max(1);
+        let page_size = (self.last_page_len as u64).max(1);
         let by_pages = self
             .config
             .max_pages
@@ -280,12 +288,14 @@ impl Walk {
             pointer,
             page_len,
         } = decoded;
+        // `to_str` would refuse any non-ASCII byte and so lose a whole Link
+        // header over one accented letter in a URL.
         let links = link_header::parse(
             response
                 .headers
                 .get_all("link")
                 .iter()
-                .filter_map(|value| value.to_str().ok()),
+                .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok()),
         );
         let total = shape::total(&envelope, &response.headers);
         let body = &response.body;
@@ -306,6 +316,7 @@ impl Walk {
         };
         // `items` starts after what a resumed walk already delivered; `max_items`
         // may leave out the end of the page.
+        self.last_page_len = page_len;
         let skip = self.skip.min(page_len);
         let wanted = self
             .config
@@ -398,10 +409,13 @@ impl Walk {
         number: u64,
         empty: bool,
     ) -> Result<Option<(Url, Strategy, bool)>, Error> {
-        let step = match planned_next {
-            Some((url, via)) => Next::Follow { url, via },
-            None => next_step(&self.config.strategy, view)
-                .map_err(|problem| problem_error(problem, number, url))?,
+        let computed = next_step(&self.config.strategy, view);
+        let step = match (planned_next, computed) {
+            // The server's word that the walk is over beats any plan: pages
+            // may have been deleted since the first response counted them.
+            (_, Ok(Next::End)) => Next::End,
+            (Some((url, via)), _) => Next::Follow { url, via },
+            (None, computed) => computed.map_err(|problem| problem_error(problem, number, url))?,
         };
         let Next::Follow { url: next_url, via } = step else {
             return Ok(None);
@@ -446,7 +460,11 @@ impl Walk {
                 first_page: *first_page,
             });
         }
-        self.empty_in_a_row = if empty { self.empty_in_a_row + 1 } else { 0 };
+        self.empty_in_a_row = if empty {
+            self.empty_in_a_row.saturating_add(1)
+        } else {
+            0
+        };
         if self.empty_in_a_row >= self.config.max_empty_pages {
             return Err(Error::TooManyEmptyPages {
                 page,

@@ -869,3 +869,80 @@ fn explicit_offset_stops_at_a_drf_count_on_every_page() {
         assert_eq!(page.total(), Some(23), "total on page {}", page.number());
     }
 }
+
+/// Serves `/d` on a raw socket, with `link` as page 1's raw header line:
+/// tiny_http only sends ASCII header values, real servers send UTF-8 too.
+fn raw_link_server(link: &'static [u8]) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let Ok(clone) = stream.try_clone() else {
+                return;
+            };
+            let mut reader = BufReader::new(clone);
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let (body, link): (&[u8], &[u8]) = if request_line.contains("page=2") {
+                (br#"{"data":[3,4]}"#, b"")
+            } else {
+                (br#"{"data":[1,2]}"#, link)
+            };
+            let mut response =
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                    .to_vec();
+            response.extend_from_slice(link);
+            response
+                .extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            response.extend_from_slice(body);
+            let _ = stream.write_all(&response);
+        }
+    });
+    format!("http://{address}/d")
+}
+
+#[test]
+fn a_link_header_with_utf8_in_its_url_is_followed() {
+    let url = raw_link_server("Link: </d?q=café&page=2>; rel=\"next\"\r\n".as_bytes());
+    let items: Vec<Value> = Paginator::new(url)
+        .agent(fixture::agent())
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("no error");
+    assert_eq!(items, [json!(1), json!(2), json!(3), json!(4)]);
+}
+
+#[test]
+fn max_items_ending_before_a_bad_item_resumes_with_it() {
+    let server = server();
+    let next = server.url("/boundary?page=2");
+    server.route("/boundary", move |request| match request.param("page") {
+        None => Reply::json(json!({"data": [{"id": 1}, {"id": 2}, {"id": "bad"}, {"id": 4}]}))
+            .with_header("Link", &format!("<{next}>; rel=\"next\"")),
+        Some(_) => Reply::json(json!({"data": [{"id": 5}]})),
+    });
+    let mut items = server.paginator("/boundary").max_items(2).items::<Value>();
+    assert_eq!(items.by_ref().count(), 2);
+    let checkpoint = items.checkpoint();
+    assert_eq!(
+        (checkpoint.page(), checkpoint.skip()),
+        (1, 2),
+        "the rest of page 1 is still to come"
+    );
+    let rest: Vec<Value> = server
+        .paginator("/boundary")
+        .resume_from(checkpoint)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("no error");
+    assert_eq!(
+        rest,
+        [json!({"id": "bad"}), json!({"id": 4}), json!({"id": 5})]
+    );
+}

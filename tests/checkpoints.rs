@@ -216,7 +216,7 @@ fn an_unknown_version_is_a_checkpoint_error() {
         .resume_from(checkpoint)
         .items::<Value>();
     match items.next() {
-        Some(Err(Error::Checkpoint { reason })) => assert!(reason.contains('2'), "{reason}"),
+        Some(Err(Error::Checkpoint { reason, .. })) => assert!(reason.contains('2'), "{reason}"),
         other => panic!("expected a checkpoint error, got {other:?}"),
     }
     assert!(items.next().is_none());
@@ -446,7 +446,10 @@ fn resuming_after_a_bad_item_yields_every_item_once() {
             index: 1,
             json,
             ..
-        }) => assert_eq!(json, r#"{"id":"twelve"}"#, "the bad item is kept in the error"),
+        }) => assert_eq!(
+            json, r#"{"id":"twelve"}"#,
+            "the bad item is kept in the error"
+        ),
         other => panic!("expected an item error, got {other:?}"),
     }
     // The reported item counts as delivered: resuming goes on after it, so a

@@ -497,6 +497,7 @@ fn a_retry_after_beyond_max_wait_fails_at_once() {
             wait,
             max_wait,
             url,
+            ..
         }) => {
             assert_eq!(wait, Duration::from_secs(3600));
             assert_eq!(max_wait, Duration::from_millis(100));

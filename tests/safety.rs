@@ -165,6 +165,7 @@ fn a_next_link_to_another_origin_is_refused_by_default() {
                 page: 1,
                 url,
                 target: refused,
+                ..
             }) => {
                 assert_eq!(url, server.url(&path));
                 assert_eq!(refused, target);
@@ -237,6 +238,7 @@ fn a_redirect_to_another_origin_is_refused_by_default() {
             page: 1,
             url,
             target: refused,
+            ..
         }) => {
             assert_eq!(url, server.url("/moved"));
             assert_eq!(refused, target);
@@ -362,6 +364,7 @@ fn a_redirect_loop_is_too_many_redirects() {
             page: 1,
             url,
             limit,
+            ..
         }) => {
             assert_eq!(url, server.url("/loop"));
             assert_eq!(count(&to_self), limit as usize + 1);
@@ -465,6 +468,7 @@ fn a_to_b_to_a_is_a_loop_naming_both_pages() {
             url,
             next,
             first_page,
+            ..
         } => {
             assert_eq!((page, first_page), (2, 1));
             assert_eq!(url, server.url("/b"));
@@ -683,6 +687,7 @@ fn max_body_size_fails_a_larger_page() {
             page: 1,
             limit,
             url,
+            ..
         } => {
             assert_eq!(limit, 1000);
             assert_eq!(url, server.url("/big"));
