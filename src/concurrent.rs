@@ -28,7 +28,7 @@ const MAX_WORKERS: usize = 64;
 
 /// What a worker sends back.
 enum Message<T> {
-    Page(u64, Outcome<T>),
+    Page(u64, Box<Outcome<T>>),
     /// A worker panicked (in a `Deserialize` impl, say): the consumer re-raises
     /// it, as it would have happened without concurrency.
     Panicked(Box<dyn Any + Send>),
@@ -141,7 +141,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
             }
             match self.results.recv() {
                 Ok(Message::Page(arrived, outcome)) => {
-                    self.buffer.insert(arrived, outcome);
+                    self.buffer.insert(arrived, *outcome);
                 }
                 Ok(Message::Panicked(panic)) => {
                     self.stop();
@@ -217,7 +217,7 @@ impl<T: DeserializeOwned> Job<T> {
                 self.first_page + index,
                 0,
             );
-            if self.sender.send(Message::Page(index, outcome)).is_err() {
+            if self.sender.send(Message::Page(index, Box::new(outcome))).is_err() {
                 return;
             }
         }
