@@ -217,7 +217,11 @@ impl<T: DeserializeOwned> Job<T> {
                 self.first_page + index,
                 0,
             );
-            if self.sender.send(Message::Page(index, Box::new(outcome))).is_err() {
+            if self
+                .sender
+                .send(Message::Page(index, Box::new(outcome)))
+                .is_err()
+            {
                 return;
             }
         }

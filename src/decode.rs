@@ -122,6 +122,14 @@ fn decode_slow<T: DeserializeOwned>(
 ) -> Result<Decoded<T>, DecodeError> {
     let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
     let pointer = match at {
+        ItemsAt::User(pointer) if !pointer.is_empty() && !pointer.starts_with('/') => {
+            let found =
+                format!("is not a JSON pointer: it must start with \"/\", as in \"/{pointer}\"");
+            return Err(DecodeError::Pointer {
+                pointer: pointer.to_owned(),
+                found,
+            });
+        }
         ItemsAt::User(pointer) => pointer.to_owned(),
         ItemsAt::Learned(_) | ItemsAt::Detect => {
             shape::find_items(&envelope).map_err(DecodeError::ItemsNotFound)?
@@ -391,6 +399,12 @@ mod tests {
         match decode::<Item>(br#"{"data":{"x":1}}"#, ItemsAt::User("/data"), false, 0) {
             Err(DecodeError::Pointer { found, .. }) => {
                 assert_eq!(found, "points to an object instead of an array")
+            }
+            other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
+        }
+        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("data"), false, 0) {
+            Err(DecodeError::Pointer { found, .. }) => {
+                assert!(found.contains("\"/data\""), "{found}")
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }

@@ -81,7 +81,8 @@
 //! # Errors
 //!
 //! Every failure is an [`Error`] whose message names the page, its URL and the
-//! cause. Transient failures (connection errors, timeouts, 429, 5xx) are
+//! cause. Transient failures (connection errors, timeouts, 408, 429, 500, 502,
+//! 503, 504) are
 //! retried first, within the [`RetryPolicy`].
 //!
 //! A fatal error is yielded once, after every item read before it, and then

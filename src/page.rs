@@ -73,7 +73,8 @@ impl<T> Page<T> {
 
     /// The total number of items in the collection, when the response gives it:
     /// the `Total`, `X-Total` or `X-Total-Count` header, or the `total`,
-    /// `meta.total`, `total_count` or (Django REST framework) `count` field.
+    /// `meta.total`, `total_count`, `meta.total_count` or (Django REST
+    /// framework) `count` field.
     pub fn total(&self) -> Option<u64> {
         self.total
     }

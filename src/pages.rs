@@ -12,8 +12,9 @@ use crate::{Checkpoint, Error, Page};
 
 /// An iterator over every page, with its items deserialized into `T`.
 ///
-/// Made by [`Paginator::pages`](crate::Paginator::pages). One request per
-/// call to `next`. After an error it ends; [`checkpoint`](Pages::checkpoint)
+/// Made by [`Paginator::pages`](crate::Paginator::pages). Without prefetch or
+/// concurrency, each call to `next` fetches one page (plus any retries and
+/// redirects). After an error it ends; [`checkpoint`](Pages::checkpoint)
 /// then tells where to resume.
 pub struct Pages<T> {
     pages: PageFeed<T>,

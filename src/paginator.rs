@@ -208,7 +208,7 @@ impl Paginator {
 
     /// Fails the walk after `n` empty pages in a row that each point to
     /// another page, so an API that hands out endless cursors cannot keep it
-    /// busy forever. Defaults to 10.
+    /// busy forever; 0 counts as 1. Defaults to 10.
     pub fn max_empty_pages(mut self, n: u32) -> Paginator {
         self.max_empty_pages = n.max(1);
         self
@@ -223,7 +223,8 @@ impl Paginator {
         self
     }
 
-    /// Fetches up to `n` pages ahead on a background thread while your code
+    /// Fetches up to `n` pages (at most 256) ahead on a background thread, started by the
+    /// first call to `next`, while your code
     /// works on the current one, so network time and processing time overlap.
     /// Order, errors and checkpoints stay exactly as without it; dropping the
     /// iterator stops the thread after the request it has in flight.
@@ -234,18 +235,27 @@ impl Paginator {
         self
     }
 
-    /// Fetches pages with up to `n` requests at a time, when the first
-    /// response makes every remaining page's URL certain: the pages are
-    /// numbered or offset-based and the response gives the page count
-    /// (`last_page`, `meta.last_page`, `X-Total-Pages`, `Total` with
-    /// `Per-Page`, or a `rel="last"` link with a page number). Items still come
-    /// out in order, through a reorder buffer of at most `2 × n` pages; each
-    /// request keeps its retries, and a rate-limited response pauses every
-    /// worker.
+    /// Fetches pages with up to `n` requests at a time (at most 64), when
+    /// the first response makes every remaining page's URL certain. Items
+    /// still come out in order, through a reorder buffer of at most `2 × n`
+    /// pages; each request keeps its retries, and a rate-limited response
+    /// pauses every worker. A page on which the server says the walk ends
+    /// (empty, `has_more: false`, no next link) ends it, whatever was planned.
     ///
-    /// Cursor and next-link walks, where each page names the next, stay
-    /// sequential (with [`prefetch`](Paginator::prefetch), if set). So does a
-    /// walk whose first response gives no page count.
+    /// When the remaining pages are certain:
+    /// - [`Strategy::auto`]: the next and the last page's URLs (a
+    ///   `rel="last"` link, `last_page_url` or `links.last`) differ only in
+    ///   one number, the page number (Procore, GitHub, GitLab, Laravel,
+    ///   JSON:API);
+    /// - [`Strategy::page_number`]: the response gives the last page
+    ///   (`last_page`, `meta.last_page`, `total_pages`, `X-Total-Pages`, a
+    ///   `rel="last"` link) or a total and a page size (`Total` with
+    ///   `Per-Page`, `per_page`);
+    /// - [`Strategy::offset`]: the response gives a total.
+    ///
+    /// Otherwise, and for cursor and keyset walks, where each page names the
+    /// next, the walk stays sequential (with [`prefetch`](Paginator::prefetch),
+    /// if set).
     ///
     /// By default, this is 1: one request at a time.
     pub fn concurrency(mut self, n: usize) -> Paginator {
@@ -290,7 +300,11 @@ impl Paginator {
 /// Header values are left out: they are often credentials, and debug output ends up in logs.
 impl fmt::Debug for Paginator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(name, _)| (name.as_str(), "<redacted>")).collect();
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "<redacted>"))
+            .collect();
         f.debug_struct("Paginator")
             .field("start", &self.start)
             .field("headers", &headers)
@@ -336,7 +350,10 @@ mod tests {
     fn debug_output_leaves_out_header_values() {
         let paginator = Paginator::new("https://h/x").header("Authorization", "Bearer s3cr3t");
         let debug = format!("{paginator:?}");
-        assert!(debug.contains("Authorization") && debug.contains("<redacted>"), "{debug}");
+        assert!(
+            debug.contains("Authorization") && debug.contains("<redacted>"),
+            "{debug}"
+        );
         assert!(!debug.contains("s3cr3t"), "{debug}");
     }
 }

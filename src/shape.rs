@@ -156,6 +156,9 @@ pub(crate) fn more_evidence(
             return Some(format!("X-Next-Page: {}", next.trim()));
         }
     }
+    if !total_counts_items(envelope, headers) {
+        return None;
+    }
     let total = total(envelope, headers)?;
     // `to` (Laravel) is the exact position of this page's last item; otherwise
     // count what this walk has seen.
@@ -164,6 +167,42 @@ pub(crate) fn more_evidence(
         .unwrap_or(items_seen);
     (item_count > 0 && reached < total)
         .then(|| format!("total is {total}, only {reached} items reached"))
+}
+
+/// Keys that sit beside a top-level `total` when it counts the collection's
+/// items, and not, say, an amount of money.
+const PAGINATION_KEYS: &[&str] = &[
+    "per_page",
+    "perPage",
+    "page",
+    "current_page",
+    "last_page",
+    "limit",
+    "offset",
+    "from",
+    "to",
+    "next",
+    "links",
+    "_links",
+    "has_more",
+    "hasMore",
+];
+
+/// Whether the total is surely a number of items, so that not reaching it
+/// means data is missing: a header, a `meta` field, or a top-level field beside
+/// pagination fields.
+fn total_counts_items(envelope: &Value, headers: &HeaderMap) -> bool {
+    let in_headers = ["Total", "X-Total", "X-Total-Count"]
+        .iter()
+        .any(|name| headers.contains_key(*name));
+    let in_meta = envelope
+        .pointer("/meta/total")
+        .or_else(|| envelope.pointer("/meta/total_count"))
+        .is_some();
+    let beside_pagination = PAGINATION_KEYS
+        .iter()
+        .any(|key| envelope.get(*key).is_some());
+    in_headers || in_meta || beside_pagination
 }
 
 /// A string that looks like a URL rather than an opaque token.
@@ -263,10 +302,14 @@ mod tests {
             Some("X-Next-Page: 3")
         );
         assert!(more_evidence(&json!({}), &headers(&[("X-Next-Page", "")]), 1, 1).is_none());
-        assert!(more_evidence(&json!({"total": 10}), &none, 5, 5).is_some());
-        assert!(more_evidence(&json!({"total": 10}), &none, 5, 10).is_none());
+        let paged = |total: u64| json!({"total": total, "per_page": 5});
+        assert!(more_evidence(&paged(10), &none, 5, 5).is_some());
+        assert!(more_evidence(&paged(10), &none, 5, 10).is_none());
         assert!(more_evidence(&json!({"total": 10, "to": 10}), &none, 5, 5).is_none());
-        assert!(more_evidence(&json!({"total": 10}), &none, 0, 5).is_none());
+        assert!(more_evidence(&paged(10), &none, 0, 5).is_none());
+        assert!(more_evidence(&json!({}), &headers(&[("Total", "10")]), 5, 5).is_some());
+        // A lone `total` may be money, not a count of items.
+        assert!(more_evidence(&json!({"data": [1, 2], "total": 1999}), &none, 2, 2).is_none());
         assert!(more_evidence(&json!({"has_more": false}), &none, 1, 1).is_none());
     }
 
