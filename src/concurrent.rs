@@ -211,12 +211,17 @@ impl<T: DeserializeOwned> Job<T> {
 
     fn run(self) {
         while let Some(index) = self.take_index() {
-            let outcome = fetch_decoded::<T>(
+            let mut outcome = fetch_decoded::<T>(
                 &self.request,
                 &self.plan.url(index),
                 self.first_page + index,
                 0,
             );
+            // Planned pages are numbered, never keyset, so their body is not
+            // read again: free it while the page waits in the reorder buffer.
+            if let Ok((response, _)) = &mut outcome {
+                response.body = Vec::new();
+            }
             if self
                 .sender
                 .send(Message::Page(index, Box::new(outcome)))

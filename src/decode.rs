@@ -8,6 +8,7 @@
 //! whenever the fast path fails, so that errors can say exactly which item
 //! is wrong and the items before it are still delivered.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -65,13 +66,52 @@ pub(crate) fn decode<T: DeserializeOwned>(
     want_last_item: bool,
     skip: usize,
 ) -> Result<Decoded<T>, DecodeError> {
-    if let ItemsAt::User(pointer) | ItemsAt::Learned(pointer) = at {
-        if let Some(mut decoded) = decode_fast(body, pointer, want_last_item) {
-            decoded.items.drain(..skip.min(decoded.page_len));
-            return Ok(decoded);
-        }
+    let pointer = match at {
+        ItemsAt::User(pointer) | ItemsAt::Learned(pointer) => Some(pointer.to_owned()),
+        ItemsAt::Detect => detect_pointer(body),
+    };
+    if let Some(mut decoded) =
+        pointer.and_then(|pointer| decode_fast(body, &pointer, want_last_item))
+    {
+        decoded.items.drain(..skip.min(decoded.page_len));
+        return Ok(decoded);
     }
     decode_slow(body, at, skip)
+}
+
+/// Where the items are, found by a light scan that keeps each top-level field
+/// as raw text: the first page of an auto-detected walk is then parsed into
+/// `T` directly, like the others, instead of through `Value`. `None` when the
+/// scan cannot tell (the slow path then decides, and explains).
+fn detect_pointer(body: &[u8]) -> Option<String> {
+    shape::find_items(&skeleton(body)?).ok()
+}
+
+/// The body's top level with every array emptied and every other value
+/// `null`, except HAL's `_embedded`, whose own top level is kept the same way.
+fn skeleton(json: &[u8]) -> Option<Value> {
+    match json.iter().find(|byte| !byte.is_ascii_whitespace())? {
+        b'[' => Some(Value::Array(Vec::new())),
+        b'{' => {
+            // Borrowed keys: a key with escapes fails the scan, and the slow path takes over.
+            let fields: Vec<(&str, &RawValue)> =
+                serde_json::from_slice::<BTreeMap<&str, &RawValue>>(json)
+                    .ok()?
+                    .into_iter()
+                    .collect();
+            let mut top = serde_json::Map::new();
+            for (key, raw) in fields {
+                let value = match raw.get().as_bytes().first() {
+                    Some(b'[') => Value::Array(Vec::new()),
+                    Some(b'{') if key == "_embedded" => skeleton(raw.get().as_bytes())?,
+                    _ => Value::Null,
+                };
+                top.insert(key.to_owned(), value);
+            }
+            Some(Value::Object(top))
+        }
+        _ => None,
+    }
 }
 
 fn decode_fast<T: DeserializeOwned>(
@@ -347,6 +387,36 @@ mod tests {
         let decoded = decode::<Item>(br#"{"a/b":[{"id":6}]}"#, ItemsAt::User("/a~1b"), false, 0)
             .expect("decodes");
         assert_eq!(ids(&decoded.items), [6]);
+    }
+
+    #[test]
+    fn detection_by_light_scan_finds_what_the_rules_say() {
+        let cases: [(&[u8], &str); 5] = [
+            (br#" [{"id":1}]"#, ""),
+            (
+                br#"{"links":[{"url":null}],"data":[{"id":1}],"total":1}"#,
+                "/data",
+            ),
+            (
+                br#"{"ok":true,"channels":[{"id":1}],"response_metadata":{"next_cursor":""}}"#,
+                "/channels",
+            ),
+            (
+                br#"{"_links":{"next":{"href":"/x"}},"_embedded":{"orders":[{"id":1}]}}"#,
+                "/_embedded/orders",
+            ),
+            (br#"{"a/b":[{"id":1}]}"#, "/a~1b"),
+        ];
+        for (body, pointer) in cases {
+            assert_eq!(detect_pointer(body).as_deref(), Some(pointer));
+            let decoded = decode::<Item>(body, ItemsAt::Detect, false, 0).expect("decodes");
+            assert_eq!(
+                (decoded.pointer.as_str(), ids(&decoded.items)),
+                (pointer, vec![1])
+            );
+        }
+        assert_eq!(detect_pointer(br#"{"a":[1],"b":[2]}"#), None);
+        assert_eq!(detect_pointer(b"<html>"), None);
     }
 
     #[test]

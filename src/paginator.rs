@@ -159,8 +159,10 @@ impl Paginator {
         self
     }
 
-    /// Limits each request, from connecting to the last byte of the body.
-    /// Defaults to 30 seconds.
+    /// Limits each phase of a request: sending it, waiting for the response's
+    /// head, and reading its whole body each get `timeout`. (Name resolution
+    /// is left to the system; connecting has its own
+    /// [`connect_timeout`](Paginator::connect_timeout).) Defaults to 30 seconds.
     pub fn timeout(mut self, timeout: Duration) -> Paginator {
         self.timeout = timeout;
         self
