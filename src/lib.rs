@@ -81,15 +81,16 @@
 //! # Errors
 //!
 //! Every failure is an [`Error`] whose message names the page, its URL and the
-//! cause. Transient failures (connection errors, timeouts, 408, 429, 500, 502,
-//! 503, 504) are
-//! retried first, within the [`RetryPolicy`].
+//! cause. Transient failures (connection errors, timeouts, 408, 429, 500,
+//! 502, 503, 504) are retried first, within the [`RetryPolicy`].
 //!
-//! A fatal error is yielded once, after every item read before it, and then
-//! the iterator ends (it is a [`FusedIterator`](std::iter::FusedIterator)),
-//! so `for item in items.flatten()` can never spin forever. To continue
-//! later, take [`Items::checkpoint`] and pass it to [`Paginator::resume_from`]:
-//! each remaining item is then yielded exactly once.
+//! An error is yielded once, after every item read before it, and then the
+//! iterator ends (it is a [`FusedIterator`](std::iter::FusedIterator)), so
+//! `for item in items.flatten()` can never spin forever. To continue later,
+//! take [`Items::checkpoint`] and pass it to [`Paginator::resume_from`]: each
+//! remaining item is then yielded exactly once. An item that does not fit `T`
+//! ([`Error::Item`], which carries its JSON) counts as delivered, so a resumed
+//! walk goes on after it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
