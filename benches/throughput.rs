@@ -108,7 +108,8 @@ fn main() {
         target: Target::Info,
     });
     rows.push(Row {
-        measure: "attribution: same with timeout_global (a resolver thread per request), items/s".into(),
+        measure: "attribution: same with timeout_global (a resolver thread per request), items/s"
+            .into(),
         pagewalk: format!("{:.0}", rate[3]),
         baseline: format!("{:.0}", rate[1]),
         ratio: rate[3] / rate[1],
