@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -68,7 +69,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
 ) -> Result<Decoded<T>, DecodeError> {
     let pointer = match at {
         ItemsAt::User(pointer) | ItemsAt::Learned(pointer) => Some(pointer.to_owned()),
-        ItemsAt::Detect => detect_pointer(body),
+        ItemsAt::Detect => {
+            if let Some(mut decoded) = decode_named(body, want_last_item) {
+                decoded.items.drain(..skip.min(decoded.page_len));
+                return Ok(decoded);
+            }
+            detect_pointer(body)
+        }
     };
     if let Some(mut decoded) =
         pointer.and_then(|pointer| decode_fast(body, &pointer, want_last_item))
@@ -77,6 +84,136 @@ pub(crate) fn decode<T: DeserializeOwned>(
         return Ok(decoded);
     }
     decode_slow(body, at, skip)
+}
+
+/// One pass for the common auto-detected case: the items are an array under
+/// one of the usual names (`data`, `items`, ...), decoded straight into `T`
+/// as the parser meets them. `None` when they are not (or do not fit `T`):
+/// the other ways then decide.
+fn decode_named<T: DeserializeOwned>(body: &[u8], want_last_item: bool) -> Option<Decoded<T>> {
+    let mut found = Vec::new();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let envelope = NamedSeed {
+        found: &mut found,
+        want_last_item,
+    }
+    .deserialize(&mut deserializer)
+    .ok()?;
+    deserializer.end().ok()?;
+    // The first name in the order of preference wins, wherever it stands in the body.
+    let (_, key, sink) = found.into_iter().min_by_key(|(priority, _, _)| *priority)?;
+    let items = sink.items?;
+    let last_item = match sink.last_raw {
+        Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+        None => None,
+    };
+    Some(Decoded {
+        page_len: items.len(),
+        items,
+        envelope,
+        pointer: format!("/{key}"),
+        last_item,
+        item_error: None,
+    })
+}
+
+/// Reads a top-level object, sending arrays under the usual item names into `T`.
+struct NamedSeed<'f, T> {
+    found: &'f mut Vec<(usize, String, Sink<T>)>,
+    want_last_item: bool,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for NamedSeed<'_, T> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut envelope = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(priority) = shape::ITEM_KEYS.iter().position(|name| *name == key) else {
+                let value = map.next_value()?;
+                envelope.insert(key, value);
+                continue;
+            };
+            let mut sink = Sink {
+                items: None,
+                last_raw: None,
+                want_last_item: self.want_last_item,
+            };
+            let value = map.next_value_seed(MaybeItems { sink: &mut sink })?;
+            if sink.items.is_some() {
+                self.found.push((priority, key.clone(), sink));
+            }
+            envelope.insert(key, value);
+        }
+        Ok(Value::Object(envelope))
+    }
+}
+
+/// A value that becomes items if it is an array, and a `Value` otherwise;
+/// an array leaves an empty one in the envelope, as the other paths do.
+struct MaybeItems<'s, T> {
+    sink: &'s mut Sink<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for MaybeItems<'_, T> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for MaybeItems<'_, T> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        ItemsSeed { sink: self.sink }.visit_seq(seq)?;
+        Ok(Value::Array(Vec::new()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
 }
 
 /// Where the items are, found by a light scan that keeps each top-level field
@@ -417,6 +554,45 @@ mod tests {
         }
         assert_eq!(detect_pointer(br#"{"a":[1],"b":[2]}"#), None);
         assert_eq!(detect_pointer(b"<html>"), None);
+    }
+
+    #[test]
+    fn one_pass_detection_follows_the_order_of_names() {
+        let decoded = decode::<Item>(
+            br#"{"items":[{"id":2}],"data":[{"id":1}],"n":1.5}"#,
+            ItemsAt::Detect,
+            true,
+            0,
+        )
+        .expect("decodes");
+        assert_eq!(
+            (decoded.pointer.as_str(), ids(&decoded.items)),
+            ("/data", vec![1])
+        );
+        assert_eq!(decoded.envelope, json!({"items": [], "data": [], "n": 1.5}));
+        assert_eq!(decoded.last_item, Some(json!({"id": 1})));
+        let decoded = decode::<Item>(
+            br#"{"data":{"x":[1]},"items":[{"id":3}]}"#,
+            ItemsAt::Detect,
+            false,
+            0,
+        )
+        .expect("decodes");
+        assert_eq!(
+            (decoded.pointer.as_str(), ids(&decoded.items)),
+            ("/items", vec![3])
+        );
+        assert_eq!(decoded.envelope, json!({"data": {"x": [1]}, "items": []}));
+        // `data` wins even when its items do not fit: the slow path says which one.
+        let decoded = decode::<Item>(
+            br#"{"data":["a"],"items":[{"id":1}]}"#,
+            ItemsAt::Detect,
+            false,
+            0,
+        )
+        .expect("decodes");
+        assert_eq!(decoded.pointer, "/data");
+        assert_eq!(decoded.item_error.map(|bad| bad.index), Some(0));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use ureq::http::HeaderMap;
 
 /// Field names that hold the items, in order of preference.
-const ITEM_KEYS: &[&str] = &["data", "items", "results", "value", "records", "entries"];
+pub(crate) const ITEM_KEYS: &[&str] = &["data", "items", "results", "value", "records", "entries"];
 
 /// Pointers to a next-page URL in the body, in order of preference. Each may
 /// hold a string, or an object whose `href` is one (HAL, JSON:API).
