@@ -8,10 +8,9 @@ mod fixture;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
-use fixture::{Fixture, Item, Recorded, Reply, expected_names, item};
-use pagewalk::{Checkpoint, Error, Paginator, RetryPolicy};
+use fixture::{Fixture, Item, Recorded, Reply, expected_names, fast_retries, item};
+use pagewalk::{Checkpoint, Error, Paginator};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- helpers
@@ -79,10 +78,6 @@ fn assert_every_split_resumes(make: &dyn Fn() -> Paginator, label: &str) {
         );
         assert_eq!(joined, full, "{label}: split after {k} items");
     }
-}
-
-fn fast() -> RetryPolicy {
-    RetryPolicy::new().base_delay(Duration::from_millis(1))
 }
 
 /// A body with items `numbers` under `data`.
@@ -383,19 +378,9 @@ fn resuming_after_a_failed_page_yields_every_item_once() {
     let calls = paged_route(&server, "/flaky", |page, call| {
         (page == 3 && call == 0).then(|| Reply::status(404, r#"{"message":"Not Found"}"#))
     });
-    let make = || server.paginator("/flaky").retry_policy(fast());
+    let make = || server.paginator("/flaky").retry_policy(fast_retries());
     let mut items = make().items::<Value>();
-    let mut got = Vec::new();
-    let mut error = None;
-    for result in items.by_ref() {
-        match result {
-            Ok(item) => got.push(item),
-            Err(found) => {
-                error = Some(found);
-                break;
-            }
-        }
-    }
+    let (mut got, error) = fixture::drain(&mut items);
     assert_eq!(names(&got), expected_names(10));
     assert_eq!(error.as_ref().and_then(Error::status), Some(404));
     assert_eq!(error.as_ref().and_then(Error::page), Some(3));
@@ -470,7 +455,12 @@ fn resuming_after_a_failure_with_prefetch_yields_every_item_once() {
     paged_route(&server, "/flaky", |page, call| {
         (page == 4 && call == 0).then(|| Reply::status(400, r#"{"message":"Bad"}"#))
     });
-    let make = || server.paginator("/flaky").retry_policy(fast()).prefetch(2);
+    let make = || {
+        server
+            .paginator("/flaky")
+            .retry_policy(fast_retries())
+            .prefetch(2)
+    };
     let mut items = make().items::<Value>();
     let got: Vec<Value> = items.by_ref().map_while(Result::ok).collect();
     assert_eq!(names(&got), expected_names(15));
@@ -504,20 +494,10 @@ fn resuming_after_a_failure_with_concurrency_yields_every_item_once() {
         server
             .paginator("/planned")
             .concurrency(3)
-            .retry_policy(fast())
+            .retry_policy(fast_retries())
     };
     let mut items = make().items::<Value>();
-    let mut got = Vec::new();
-    let mut error = None;
-    for result in items.by_ref() {
-        match result {
-            Ok(item) => got.push(item),
-            Err(found) => {
-                error = Some(found);
-                break;
-            }
-        }
-    }
+    let (mut got, error) = fixture::drain(&mut items);
     assert_eq!(names(&got), expected_names(10), "pages 1 and 2, in order");
     let error = error.expect("page 3 fails");
     assert_eq!((error.page(), error.status()), (Some(3), Some(404)));

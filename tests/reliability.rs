@@ -12,16 +12,11 @@ use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use fixture::{Fixture, Item, Recorded, Reply, expected_names, item};
+use fixture::{Fixture, Item, Recorded, Reply, expected_names, fast_retries, item};
 use pagewalk::{Error, Paginator, RetryPolicy};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- helpers
-
-/// The default policy, but with a 1 ms backoff so that retries cost nothing.
-fn fast() -> RetryPolicy {
-    RetryPolicy::new().base_delay(Duration::from_millis(1))
-}
 
 /// When each call of a custom route arrived, on both clocks.
 #[derive(Clone, Default)]
@@ -92,25 +87,9 @@ fn page_of(request: &Recorded) -> u64 {
         .unwrap_or(1)
 }
 
-/// Every item up to the end or the first error, and that error. Checks on
-/// the way that the iterator stays ended after an error.
+/// Every item up to the end or the first error, and that error.
 fn walk(paginator: Paginator) -> (Vec<Item>, Option<Error>) {
-    let mut items = paginator.items::<Item>();
-    let mut got = Vec::new();
-    let mut error = None;
-    for result in items.by_ref() {
-        match result {
-            Ok(item) => got.push(item),
-            Err(found) => {
-                error = Some(found);
-                break;
-            }
-        }
-    }
-    for _ in 0..3 {
-        assert!(items.next().is_none(), "the iterator must stay ended");
-    }
-    (got, error)
+    fixture::drain(&mut paginator.items::<Item>())
 }
 
 /// Every item; panics on an error.
@@ -146,7 +125,7 @@ fn a_connection_reset_is_retried() {
             Reply::json(body(1..=3))
         }
     });
-    let items = walk_ok(server.paginator("/reset").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/reset").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(3));
     assert_eq!(calls.count(), 3);
 }
@@ -166,7 +145,7 @@ fn a_truncated_body_is_retried() {
             Reply::json(serde_json::from_str(&full).expect("valid JSON"))
         }
     });
-    let items = walk_ok(server.paginator("/truncated").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/truncated").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(3));
     assert_eq!(calls.count(), 2);
 }
@@ -184,7 +163,7 @@ fn a_timeout_is_retried() {
         server
             .paginator("/slow-once")
             .timeout(Duration::from_millis(200))
-            .retry_policy(fast()),
+            .retry_policy(fast_retries()),
     );
     assert_eq!(names(&items), expected_names(3));
     assert_eq!(calls.count(), 2);
@@ -201,7 +180,7 @@ fn a_timeout_on_every_try_is_a_timeout_error() {
         server
             .paginator("/slow")
             .timeout(Duration::from_millis(200))
-            .retry_policy(fast().retries(1)),
+            .retry_policy(fast_retries().retries(1)),
     );
     assert!(items.is_empty());
     match error {
@@ -223,7 +202,7 @@ fn transient_statuses_are_retried() {
                 Reply::json(body(1..=3))
             }
         });
-        let items = walk_ok(server.paginator(&path).retry_policy(fast()));
+        let items = walk_ok(server.paginator(&path).retry_policy(fast_retries()));
         assert_eq!(names(&items), expected_names(3), "status {status}");
         assert_eq!(calls.count(), 2, "status {status}: one failure, one retry");
     }
@@ -241,7 +220,7 @@ fn three_retries_by_default_then_the_error_names_url_page_and_status() {
             Reply::status(503, &big)
         }
     });
-    let (items, error) = walk(server.paginator("/down").retry_policy(fast()));
+    let (items, error) = walk(server.paginator("/down").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(3));
     // One request for page 1, then 1 + 3 for page 2.
     assert_eq!(calls.count(), 5);
@@ -274,7 +253,7 @@ fn retries_sets_the_number_of_retries() {
         let (items, error) = walk(
             server
                 .paginator(&path)
-                .retry_policy(fast())
+                .retry_policy(fast_retries())
                 .retries(retries),
         );
         assert!(items.is_empty());
@@ -296,7 +275,7 @@ fn client_errors_are_not_retried() {
         let calls = route(&server, &path, move |_, _| {
             Reply::status(status, r#"{"message":"no"}"#)
         });
-        let (items, error) = walk(server.paginator(&path).retry_policy(fast()));
+        let (items, error) = walk(server.paginator(&path).retry_policy(fast_retries()));
         assert!(items.is_empty());
         match error {
             Some(Error::Status {
@@ -318,7 +297,7 @@ fn client_errors_are_not_retried() {
 fn a_reset_on_every_try_is_a_transport_error() {
     let server = Fixture::start();
     let calls = route(&server, "/gone", |_, _| Reply::Close);
-    let (items, error) = walk(server.paginator("/gone").retry_policy(fast()));
+    let (items, error) = walk(server.paginator("/gone").retry_policy(fast_retries()));
     assert!(items.is_empty());
     match error {
         Some(Error::Transport { page: 1, url, .. }) => assert_eq!(url, server.url("/gone")),
@@ -370,7 +349,7 @@ fn a_body_that_stalls_is_a_timeout() {
         Paginator::new(format!("{base}/items"))
             .agent(fixture::agent())
             .timeout(Duration::from_millis(300))
-            .retry_policy(fast().retries(1)),
+            .retry_policy(fast_retries().retries(1)),
     );
     assert!(items.is_empty());
     match error {
@@ -386,7 +365,7 @@ fn headers_that_never_come_are_a_timeout() {
         Paginator::new(format!("{base}/items"))
             .agent(fixture::agent())
             .timeout(Duration::from_millis(300))
-            .retry_policy(fast().retries(1)),
+            .retry_policy(fast_retries().retries(1)),
     );
     assert!(items.is_empty());
     match error {
@@ -407,7 +386,7 @@ fn retry_after_in_seconds_is_honoured() {
             Reply::json(body(1..=2))
         }
     });
-    let items = walk_ok(server.paginator("/after").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/after").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 2);
     assert!(
@@ -427,7 +406,7 @@ fn retry_after_zero_on_429_retries_at_once() {
             Reply::json(body(1..=2))
         }
     });
-    let items = walk_ok(server.paginator("/busy").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/busy").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 4);
 }
@@ -442,7 +421,7 @@ fn an_unparseable_retry_after_falls_back_to_backoff() {
             Reply::json(body(1..=2))
         }
     });
-    let items = walk_ok(server.paginator("/soon").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/soon").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 3);
 }
@@ -462,7 +441,7 @@ fn retry_after_as_an_http_date_is_honoured() {
             Reply::json(body(1..=2))
         }
     });
-    let items = walk_ok(server.paginator("/date").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/date").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 2);
     // The date has whole seconds: the retry must come no earlier than it says.
@@ -488,7 +467,7 @@ fn a_retry_after_beyond_max_wait_fails_at_once() {
     let (items, error) = walk(
         server
             .paginator("/later")
-            .retry_policy(fast().max_wait(Duration::from_millis(100))),
+            .retry_policy(fast_retries().max_wait(Duration::from_millis(100))),
     );
     assert!(items.is_empty());
     match error {
@@ -549,7 +528,7 @@ fn a_spent_github_quota_delays_the_next_request_until_the_reset() {
             pair("X-RateLimit-Reset", reset),
         ],
     );
-    let items = walk_ok(server.paginator("/quota").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/quota").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(4));
     assert_eq!(calls.count(), 2, "a 200 with a spent quota is not retried");
     assert!(
@@ -573,7 +552,7 @@ fn a_spent_ietf_quota_delays_the_next_request() {
             pair("RateLimit-Reset", 1),
         ],
     );
-    let items = walk_ok(server.paginator("/ietf").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/ietf").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(4));
     assert_eq!(calls.count(), 2);
     assert!(
@@ -591,7 +570,11 @@ fn a_spent_structured_ietf_quota_delays_the_next_request() {
         "/ietf-structured",
         vec![pair("RateLimit", r#""default";r=0;t=1"#)],
     );
-    let items = walk_ok(server.paginator("/ietf-structured").retry_policy(fast()));
+    let items = walk_ok(
+        server
+            .paginator("/ietf-structured")
+            .retry_policy(fast_retries()),
+    );
     assert_eq!(names(&items), expected_names(4));
     assert_eq!(calls.count(), 2);
     assert!(
@@ -617,7 +600,7 @@ fn quota_left_means_no_wait() {
     let items = walk_ok(
         server
             .paginator("/plenty")
-            .retry_policy(fast().max_wait(Duration::from_millis(100))),
+            .retry_policy(fast_retries().max_wait(Duration::from_millis(100))),
     );
     assert_eq!(names(&items), expected_names(4));
     assert_eq!(calls.count(), 2);
@@ -647,7 +630,7 @@ fn a_reset_beyond_max_wait_fails_before_the_next_request() {
         let (items, error) = walk(
             server
                 .paginator(path)
-                .retry_policy(fast().max_wait(Duration::from_millis(100))),
+                .retry_policy(fast_retries().max_wait(Duration::from_millis(100))),
         );
         assert_eq!(names(&items), expected_names(2), "{path}: page 1 delivered");
         match error {
@@ -682,7 +665,7 @@ fn a_spent_quota_on_the_last_page_ends_the_walk_cleanly() {
     let items = walk_ok(
         server
             .paginator("/last-quota")
-            .retry_policy(fast().max_wait(Duration::from_millis(100))),
+            .retry_policy(fast_retries().max_wait(Duration::from_millis(100))),
     );
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 1);
@@ -704,7 +687,7 @@ fn a_429_without_retry_after_waits_for_the_quota_reset() {
             Reply::json(body(1..=2))
         }
     });
-    let items = walk_ok(server.paginator("/reset-429").retry_policy(fast()));
+    let items = walk_ok(server.paginator("/reset-429").retry_policy(fast_retries()));
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 2);
     assert!(
@@ -746,7 +729,7 @@ fn a_429_pauses_every_concurrent_worker() {
         server
             .paginator("/planned")
             .concurrency(3)
-            .retry_policy(fast()),
+            .retry_policy(fast_retries()),
     );
     assert_eq!(names(&items), expected_names(12));
 
@@ -800,7 +783,7 @@ fn absurd_waits_are_wait_too_long_not_a_panic() {
         let (items, error) = walk(
             server
                 .paginator(path)
-                .retry_policy(fast().max_wait(Duration::from_secs(1))),
+                .retry_policy(fast_retries().max_wait(Duration::from_secs(1))),
         );
         assert_eq!(items.len(), 2, "{path}");
         assert!(
@@ -825,7 +808,7 @@ fn absurd_waits_are_wait_too_long_not_a_panic() {
         let (items, error) = walk(
             server
                 .paginator(&path)
-                .retry_policy(fast().max_wait(Duration::from_secs(1))),
+                .retry_policy(fast_retries().max_wait(Duration::from_secs(1))),
         );
         match error {
             // Too long to wait for...
@@ -863,7 +846,7 @@ fn a_github_rate_limit_403_is_retried() {
         }
     });
     for (path, calls) in [("/primary", primary), ("/secondary", secondary)] {
-        let items = walk_ok(server.paginator(path).retry_policy(fast()));
+        let items = walk_ok(server.paginator(path).retry_policy(fast_retries()));
         assert_eq!(names(&items), expected_names(2), "{path}");
         assert_eq!(calls.count(), 2, "{path}: retried once");
     }
@@ -879,7 +862,7 @@ fn a_plain_403_is_not_retried() {
         )
         .with_header("X-RateLimit-Remaining", "4999")
     });
-    let (items, error) = walk(server.paginator("/forbidden").retry_policy(fast()));
+    let (items, error) = walk(server.paginator("/forbidden").retry_policy(fast_retries()));
     assert!(items.is_empty());
     match error {
         Some(Error::Status {
@@ -901,7 +884,7 @@ fn expect_error(server: &Fixture, path: &str) -> Error {
         server
             .paginator(path)
             .timeout(Duration::from_secs(2))
-            .retry_policy(fast().retries(1)),
+            .retry_policy(fast_retries().retries(1)),
     );
     assert!(items.is_empty(), "{path}: no items from a broken page");
     error.unwrap_or_else(|| panic!("{path}: expected an error, got a clean end"))
@@ -1142,7 +1125,7 @@ fn a_refused_connection_is_an_error_not_a_hang() {
         Paginator::new(format!("http://127.0.0.1:{port}/items"))
             .agent(fixture::agent())
             .timeout(Duration::from_secs(2))
-            .retry_policy(fast().retries(1)),
+            .retry_policy(fast_retries().retries(1)),
     );
     assert!(items.is_empty());
     match error {

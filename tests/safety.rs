@@ -89,27 +89,11 @@ fn linking(reply: Reply, next: &str) -> Reply {
     reply.with_header("Link", &format!("<{next}>; rel=\"next\""))
 }
 
-/// Every item up to the end or the first error, and that error; checks that
-/// the iterator stays ended after an error.
+/// Every item up to the end or the first error, and that error.
 fn walk<T: serde::de::DeserializeOwned + Send + 'static>(
     paginator: Paginator,
 ) -> (Vec<T>, Option<Error>) {
-    let mut items = paginator.items::<T>();
-    let mut got = Vec::new();
-    let mut error = None;
-    for result in items.by_ref() {
-        match result {
-            Ok(item) => got.push(item),
-            Err(found) => {
-                error = Some(found);
-                break;
-            }
-        }
-    }
-    for _ in 0..3 {
-        assert!(items.next().is_none(), "the iterator must stay ended");
-    }
-    (got, error)
+    fixture::drain(&mut paginator.items::<T>())
 }
 
 fn names(items: &[Item]) -> Vec<String> {
