@@ -357,11 +357,21 @@ fn body_suffix(body: &str) -> String {
     }
 }
 
-/// At most `max` bytes of `body` as text, cut on a character boundary, marked when cut.
+/// At most `max` bytes of `body` as text, cut on a character boundary, marked
+/// when cut, with control characters escaped: a server's text must not drive
+/// the terminal the message ends up on.
 pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
+    let raw = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
+    let mut text = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_control() {
+            text.extend(c.escape_default());
+        } else {
+            text.push(c);
+        }
+    }
     if text.len() <= max {
-        return text.into_owned();
+        return text;
     }
     let mut end = max;
     while !text.is_char_boundary(end) {
@@ -381,6 +391,10 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 512);
         assert_eq!(excerpt(b"short", 1024), "short");
+        assert_eq!(
+            excerpt(b"red \x1b[31m\nline", 1024),
+            "red \\u{1b}[31m\\nline"
+        );
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub(crate) struct PageFeed<T> {
     after: Checkpoint,
     /// An error that comes after the last page handed out.
     pending_error: Option<Error>,
+    /// Where the walk stands once `pending_error` is reported.
+    after_error: Checkpoint,
     total: Option<u64>,
     finished: bool,
 }
@@ -112,6 +114,7 @@ impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
     pub(crate) fn new(config: Arc<Config>) -> PageFeed<T> {
         let (source, start) = Source::new(config);
         PageFeed {
+            after_error: start.clone(),
             source,
             after: start,
             pending_error: None,
@@ -124,6 +127,7 @@ impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
     pub(crate) fn next_page(&mut self) -> Option<Result<(Page<T>, Checkpoint), Error>> {
         if let Some(error) = self.pending_error.take() {
             self.finished = true;
+            self.after = self.after_error.clone();
             return Some(Err(error));
         }
         if self.finished {
@@ -141,6 +145,7 @@ impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
             Some(Ok(fetched)) => {
                 self.total = fetched.page.total.or(self.total);
                 self.after = fetched.after;
+                self.after_error = fetched.after_error;
                 self.pending_error = fetched.error;
                 Some(Ok((fetched.page, fetched.at)))
             }

@@ -36,6 +36,9 @@ pub(crate) struct Fetched<T> {
     /// An error found after the items were read (a bad item, an unusable next
     /// link): the items before it are still delivered, then the walk ends.
     pub error: Option<Error>,
+    /// The position once `error` has been reported: past a bad item, which
+    /// counts as delivered only then.
+    pub after_error: Checkpoint,
 }
 
 /// How to fetch and decode one page; cheap to clone into worker threads.
@@ -365,10 +368,13 @@ impl Walk {
             let seen_after = self.items_seen + (skip + items.len()) as u64;
             Checkpoint::new(next_url, number.saturating_add(1), 0, seen_after)
         } else {
-            // A bad item counts as delivered once reported, so a resumed walk
-            // goes on after it instead of failing on it forever.
-            let reported = usize::from(matches!(error, Some(Error::Item { .. })));
-            at.skipping(items.len() + reported)
+            at.skipping(items.len())
+        };
+        // A bad item counts as delivered once reported, so a resumed walk goes
+        // on after it instead of failing on it forever.
+        let after_error = match error {
+            Some(Error::Item { .. }) => after.skipping(1),
+            _ => after.clone(),
         };
         let next_url = next.as_ref().map(|(next_url, _, _)| next_url.to_string());
         let found_by = next.as_ref().map(|(_, via, _)| via.clone());
@@ -377,9 +383,9 @@ impl Walk {
             self.next = Some(url);
             self.next_credentials = credentials;
         }
-        self.page = after.page();
-        self.skip = after.skip();
-        self.items_seen = after.items_seen();
+        self.page = after_error.page();
+        self.skip = after_error.skip();
+        self.items_seen = after_error.items_seen();
         let page = Page {
             items,
             number,
@@ -396,6 +402,7 @@ impl Walk {
             at,
             after,
             error,
+            after_error,
         }
     }
 

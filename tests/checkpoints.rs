@@ -560,3 +560,41 @@ fn a_checkpoint_cannot_send_the_walk_to_another_origin() {
             .all(|request| request.header("Authorization").is_none())
     );
 }
+
+#[test]
+fn a_bad_item_counts_as_delivered_only_once_reported() {
+    let server = Fixture::start();
+    let next = server.url("/bad?page=2");
+    server.route("/bad", move |request| match request.param("page") {
+        None => {
+            Reply::json(json!({"data": [item(1), {"id": "two"}, item(3)], "next_page_url": next}))
+        }
+        Some(_) => Reply::json(json!({"data": [item(4)]})),
+    });
+    let mut pages = server.paginator("/bad").pages::<Item>();
+    let page = pages.next().expect("a page").expect("page 1");
+    assert_eq!(page.items()[0].name, "item 1");
+    // Stopping here must not lose the bad item: resuming meets it again.
+    let before = round_trip(&pages.checkpoint());
+    assert_eq!((before.page(), before.skip()), (1, 1));
+    assert!(matches!(
+        pages.next(),
+        Some(Err(Error::Item { index: 1, .. }))
+    ));
+    let after = round_trip(&pages.checkpoint());
+    assert_eq!((after.page(), after.skip()), (1, 2));
+
+    let resumed = |checkpoint: Checkpoint| {
+        let mut items = server
+            .paginator("/bad")
+            .resume_from(checkpoint)
+            .items::<Item>();
+        fixture::drain(&mut items)
+    };
+    let (items, error) = resumed(before);
+    assert!(items.is_empty() && matches!(error, Some(Error::Item { index: 1, .. })));
+    let (items, error) = resumed(after);
+    assert!(error.is_none(), "{error:?}");
+    let got: Vec<&str> = items.iter().map(|item| item.name.as_str()).collect();
+    assert_eq!(got, ["item 3", "item 4"]);
+}

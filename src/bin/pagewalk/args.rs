@@ -65,17 +65,18 @@ pub struct Cli {
         long,
         value_name = "NAME",
         default_value = "cursor",
-        requires = "cursor"
+        requires = "cursor",
+        value_parser = parse_param_name
     )]
     pub cursor_param: String,
 
     /// Counts pages in this query parameter, e.g. page or page[number].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_param_name)]
     pub page_param: Option<String>,
 
     /// Keyset pagination: sends the last item's --after-field as this
     /// parameter, e.g. starting_after.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_param_name)]
     pub after_param: Option<String>,
 
     /// JSON Pointer to the field of the last item that --after-param sends.
@@ -94,7 +95,8 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
 
-    /// Limits each request to SECS seconds (fractions allowed, e.g. 0.5).
+    /// Limits each phase of a request (sending it, waiting for the response,
+    /// reading the body) to SECS seconds; fractions allowed, e.g. 0.5.
     #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub timeout: Duration,
 
@@ -220,6 +222,14 @@ fn parse_pointer(text: &str) -> Result<String, String> {
     }
 }
 
+fn parse_param_name(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("a query parameter name cannot be empty".to_owned())
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
 fn parse_concurrency(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1".to_owned()),
@@ -257,6 +267,13 @@ mod tests {
         assert!(parse_header("Authorization Bearer").is_err());
         assert!(parse_header(": value").is_err());
         assert!(parse_header("Bad Name: value").is_err());
+    }
+
+    #[test]
+    fn parameter_names_cannot_be_empty() {
+        assert_eq!(parse_param_name("page[number]").unwrap(), "page[number]");
+        assert!(parse_param_name("").is_err());
+        assert!(parse_param_name("  ").is_err());
     }
 
     #[test]
