@@ -13,7 +13,7 @@
 //!    loop, plus a fetch-only run to take the transfer out of both.
 //! 3. Requests per connection of a sequential walk.
 //!
-//! `PAGEWALK_BENCH_QUICK=1`: 20 pages, 3 runs each.
+//! `PAGEWALK_BENCH_QUICK=1`: 60 pages, 7 runs each: enough for a median that noise does not swing by 10%.
 
 #[path = "../tests/fixture/mod.rs"]
 mod fixture;
@@ -53,8 +53,8 @@ enum Settings {
 }
 
 fn main() {
-    let pages: u64 = pick(200, 20);
-    let runs: usize = pick(15, 3);
+    let pages: u64 = pick(200, 60);
+    let runs: usize = pick(15, 7);
     let items = pages * PAGE_SIZE;
     let server = Fixture::builder().items(items as usize).start();
     let mut rows = Vec::new();
