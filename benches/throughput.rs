@@ -93,22 +93,36 @@ fn main() {
             PAGE_SIZE as f64 / rate * 1e3
         );
     }
+    // The comparison: a hand loop with the same settings, that is,
+    // the same timeouts and request options pagewalk sets on every request.
     rows.push(Row {
-        measure: format!("walk {pages} pages × {PAGE_SIZE} `Item`s, items/s (median of {runs})"),
+        measure: format!(
+            "walk {pages} pages × {PAGE_SIZE} `Item`s vs a hand loop with the same request settings, items/s (median of {runs})"
+        ),
         pagewalk: format!("{:.0}", rate[0]),
-        baseline: format!("{:.0}", rate[1]),
-        ratio: rate[0] / rate[1],
+        baseline: format!("{:.0}", rate[2]),
+        ratio: rate[0] / rate[2],
         target: Target::AtLeast(0.95),
     });
     rows.push(Row {
-        measure: "attribution: hand loop with fetch.rs's request settings, items/s".into(),
+        measure: "same walk vs a hand loop with ureq's defaults (no timeouts at all), items/s"
+            .into(),
+        pagewalk: format!("{:.0}", rate[0]),
+        baseline: format!("{:.0}", rate[1]),
+        ratio: rate[0] / rate[1],
+        target: Target::Info,
+    });
+    rows.push(Row {
+        measure:
+            "attribution: the hand loop with the same settings vs with ureq's defaults, items/s"
+                .into(),
         pagewalk: format!("{:.0}", rate[2]),
         baseline: format!("{:.0}", rate[1]),
         ratio: rate[2] / rate[1],
         target: Target::Info,
     });
     rows.push(Row {
-        measure: "attribution: same with timeout_global (a resolver thread per request), items/s"
+        measure: "attribution: the same settings with timeout_global (a resolver thread per request), items/s"
             .into(),
         pagewalk: format!("{:.0}", rate[3]),
         baseline: format!("{:.0}", rate[1]),

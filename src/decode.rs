@@ -65,6 +65,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     at: ItemsAt<'_>,
     want_last_item: bool,
+    skip_unread_arrays: bool,
     skip: usize,
 ) -> Result<Decoded<T>, DecodeError> {
     let pointer = match at {
@@ -78,7 +79,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
     };
     if let Some(mut decoded) =
-        pointer.and_then(|pointer| decode_fast(body, &pointer, want_last_item))
+        pointer.and_then(|pointer| decode_fast(body, &pointer, want_last_item, skip_unread_arrays))
     {
         decoded.items.drain(..skip.min(decoded.page_len));
         return Ok(decoded);
@@ -150,8 +151,11 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
                 items: None,
                 last_raw: None,
                 want_last_item: self.want_last_item,
+                skip_unread_arrays: false,
             };
-            let value = map.next_value_seed(MaybeItems { sink: &mut sink })?;
+            let value = map.next_value_seed(MaybeItems {
+                sink: Some(&mut sink),
+            })?;
             if sink.items.is_some() {
                 self.found.push((priority, key.clone(), sink));
             }
@@ -161,10 +165,11 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
     }
 }
 
-/// A value that becomes items if it is an array, and a `Value` otherwise;
-/// an array leaves an empty one in the envelope, as the other paths do.
+/// A value that becomes items if it is an array (or is skipped, without a
+/// sink), and a `Value` otherwise; an array leaves an empty one in the
+/// envelope, as the other paths do.
 struct MaybeItems<'s, T> {
-    sink: &'s mut Sink<T>,
+    sink: Option<&'s mut Sink<T>>,
 }
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for MaybeItems<'_, T> {
@@ -182,8 +187,11 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for MaybeItems<'_, T> {
         f.write_str("any JSON value")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
-        ItemsSeed { sink: self.sink }.visit_seq(seq)?;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        match self.sink {
+            Some(sink) => ItemsSeed { sink }.visit_seq(seq)?,
+            None => while seq.next_element::<de::IgnoredAny>()?.is_some() {},
+        }
         Ok(Value::Array(Vec::new()))
     }
 
@@ -255,12 +263,14 @@ fn decode_fast<T: DeserializeOwned>(
     body: &[u8],
     pointer: &str,
     want_last_item: bool,
+    skip_unread_arrays: bool,
 ) -> Option<Decoded<T>> {
     let path = pointer_segments(pointer)?;
     let mut sink = Sink {
         items: None,
         last_raw: None,
         want_last_item,
+        skip_unread_arrays,
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope = if path.is_empty() {
@@ -385,6 +395,10 @@ struct Sink<T> {
     items: Option<Vec<T>>,
     last_raw: Option<String>,
     want_last_item: bool,
+    /// Other arrays in the envelope are skipped, not built as `Value`s: no
+    /// built-in rule reads one (Laravel's `links` array, JSON:API's
+    /// `included`), only a user's pointer might.
+    skip_unread_arrays: bool,
 }
 
 /// Walks down `path` through objects, keeping every other field as a `Value`.
@@ -416,7 +430,11 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
             .ok_or_else(|| de::Error::custom("empty path"))?;
         while let Some(key) = map.next_key::<String>()? {
             if key != *here {
-                let value = map.next_value()?;
+                let value = if self.sink.skip_unread_arrays {
+                    map.next_value_seed(MaybeItems::<T> { sink: None })?
+                } else {
+                    map.next_value()?
+                };
                 envelope.insert(key, value);
             } else if below.is_empty() {
                 map.next_value_seed(ItemsSeed {
@@ -496,7 +514,8 @@ mod tests {
     #[test]
     fn fast_path_reads_items_and_keeps_the_envelope() {
         let body = br#"{"meta":{"next":"x"},"data":[{"id":1},{"id":2}],"total":2}"#;
-        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), true, 0).expect("decodes");
+        let decoded =
+            decode::<Item>(body, ItemsAt::Learned("/data"), true, false, 0).expect("decodes");
         assert_eq!(ids(&decoded.items), [1, 2]);
         assert_eq!(
             decoded.envelope,
@@ -504,8 +523,14 @@ mod tests {
         );
         assert_eq!(decoded.last_item, Some(json!({"id": 2})));
         let nested = br#"{"response":{"page":{"rows":[{"id":3}]},"after":"z"}}"#;
-        let decoded = decode::<Item>(nested, ItemsAt::User("/response/page/rows"), false, 0)
-            .expect("decodes");
+        let decoded = decode::<Item>(
+            nested,
+            ItemsAt::User("/response/page/rows"),
+            false,
+            false,
+            0,
+        )
+        .expect("decodes");
         assert_eq!(ids(&decoded.items), [3]);
         assert_eq!(
             decoded.envelope,
@@ -514,15 +539,33 @@ mod tests {
     }
 
     #[test]
-    fn root_array_and_escaped_pointer() {
+    fn unread_arrays_are_skipped_but_their_keys_stay() {
+        let body = br#"{"links":[{"url":null,"label":"1"}],"data":[{"id":1}],"next_page_url":"/p2","meta":{"pages":[1,2]}}"#;
         let decoded =
-            decode::<Item>(br#"[{"id":5}]"#, ItemsAt::Learned(""), false, 0).expect("decodes");
+            decode::<Item>(body, ItemsAt::Learned("/data"), false, true, 0).expect("decodes");
+        assert_eq!(ids(&decoded.items), [1]);
+        assert_eq!(
+            decoded.envelope,
+            json!({"links": [], "data": [], "next_page_url": "/p2", "meta": {"pages": [1, 2]}})
+        );
+    }
+
+    #[test]
+    fn root_array_and_escaped_pointer() {
+        let decoded = decode::<Item>(br#"[{"id":5}]"#, ItemsAt::Learned(""), false, false, 0)
+            .expect("decodes");
         assert_eq!(
             (ids(&decoded.items), decoded.envelope),
             (vec![5], Value::Null)
         );
-        let decoded = decode::<Item>(br#"{"a/b":[{"id":6}]}"#, ItemsAt::User("/a~1b"), false, 0)
-            .expect("decodes");
+        let decoded = decode::<Item>(
+            br#"{"a/b":[{"id":6}]}"#,
+            ItemsAt::User("/a~1b"),
+            false,
+            false,
+            0,
+        )
+        .expect("decodes");
         assert_eq!(ids(&decoded.items), [6]);
     }
 
@@ -546,7 +589,7 @@ mod tests {
         ];
         for (body, pointer) in cases {
             assert_eq!(detect_pointer(body).as_deref(), Some(pointer));
-            let decoded = decode::<Item>(body, ItemsAt::Detect, false, 0).expect("decodes");
+            let decoded = decode::<Item>(body, ItemsAt::Detect, false, false, 0).expect("decodes");
             assert_eq!(
                 (decoded.pointer.as_str(), ids(&decoded.items)),
                 (pointer, vec![1])
@@ -562,6 +605,7 @@ mod tests {
             br#"{"items":[{"id":2}],"data":[{"id":1}],"n":1.5}"#,
             ItemsAt::Detect,
             true,
+            false,
             0,
         )
         .expect("decodes");
@@ -574,6 +618,7 @@ mod tests {
         let decoded = decode::<Item>(
             br#"{"data":{"x":[1]},"items":[{"id":3}]}"#,
             ItemsAt::Detect,
+            false,
             false,
             0,
         )
@@ -588,6 +633,7 @@ mod tests {
             br#"{"data":["a"],"items":[{"id":1}]}"#,
             ItemsAt::Detect,
             false,
+            false,
             0,
         )
         .expect("decodes");
@@ -601,6 +647,7 @@ mod tests {
             br#"{"results":[{"id":7}],"next":null}"#,
             ItemsAt::Learned("/data"),
             false,
+            false,
             0,
         )
         .expect("decodes");
@@ -613,7 +660,8 @@ mod tests {
     #[test]
     fn a_bad_item_keeps_the_ones_before_it() {
         let body = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
-        let decoded = decode::<Item>(body, ItemsAt::Learned("/data"), false, 0).expect("decodes");
+        let decoded =
+            decode::<Item>(body, ItemsAt::Learned("/data"), false, false, 0).expect("decodes");
         assert_eq!(ids(&decoded.items), [1]);
         let BadItem { index, error, json } = decoded.item_error.expect("an item error");
         assert_eq!((index, json.as_str()), (1, r#"{"id":"two"}"#));
@@ -623,11 +671,13 @@ mod tests {
     #[test]
     fn skip_leaves_out_delivered_items_on_both_paths() {
         let good = br#"{"data":[{"id":1},{"id":2},{"id":3}]}"#;
-        let decoded = decode::<Item>(good, ItemsAt::Learned("/data"), false, 2).expect("decodes");
+        let decoded =
+            decode::<Item>(good, ItemsAt::Learned("/data"), false, false, 2).expect("decodes");
         assert_eq!((ids(&decoded.items), decoded.page_len), (vec![3], 3));
         // Resuming after a bad item that was reported goes on with the rest.
         let bad = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
-        let decoded = decode::<Item>(bad, ItemsAt::Learned("/data"), false, 2).expect("decodes");
+        let decoded =
+            decode::<Item>(bad, ItemsAt::Learned("/data"), false, false, 2).expect("decodes");
         assert_eq!((ids(&decoded.items), decoded.page_len), (vec![3], 3));
         assert!(decoded.item_error.is_none());
     }
@@ -635,26 +685,32 @@ mod tests {
     #[test]
     fn errors_name_what_was_found() {
         assert!(matches!(
-            decode::<Item>(b"<html>", ItemsAt::Detect, false, 0),
+            decode::<Item>(b"<html>", ItemsAt::Detect, false, false, 0),
             Err(DecodeError::Syntax(_))
         ));
-        match decode::<Item>(br#"{"a":1,"b":{}}"#, ItemsAt::Detect, false, 0) {
+        match decode::<Item>(br#"{"a":1,"b":{}}"#, ItemsAt::Detect, false, false, 0) {
             Err(DecodeError::ItemsNotFound(keys)) => assert_eq!(keys, ["a", "b"]),
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":{"x":1}}"#, ItemsAt::User("/data"), false, 0) {
+        match decode::<Item>(
+            br#"{"data":{"x":1}}"#,
+            ItemsAt::User("/data"),
+            false,
+            false,
+            0,
+        ) {
             Err(DecodeError::Pointer { found, .. }) => {
                 assert_eq!(found, "points to an object instead of an array")
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("data"), false, 0) {
+        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("data"), false, false, 0) {
             Err(DecodeError::Pointer { found, .. }) => {
                 assert!(found.contains("\"/data\""), "{found}")
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("/rows"), false, 0) {
+        match decode::<Item>(br#"{"data":[]}"#, ItemsAt::User("/rows"), false, false, 0) {
             Err(DecodeError::Pointer { found, .. }) => assert_eq!(found, "points to nothing"),
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
@@ -663,7 +719,13 @@ mod tests {
     #[test]
     fn trailing_garbage_is_a_syntax_error() {
         assert!(matches!(
-            decode::<Item>(br#"{"data":[]} x"#, ItemsAt::Learned("/data"), false, 0),
+            decode::<Item>(
+                br#"{"data":[]} x"#,
+                ItemsAt::Learned("/data"),
+                false,
+                false,
+                0
+            ),
             Err(DecodeError::Syntax(_))
         ));
     }

@@ -50,6 +50,8 @@ pub(crate) struct PageRequest {
     /// Where the items were found so far, if known.
     pub items_pointer: Option<String>,
     pub want_last_item: bool,
+    /// No user pointer may read an array of the envelope.
+    pub skip_unread_arrays: bool,
 }
 
 /// Fetches `url` as page `page` and decodes its body.
@@ -66,28 +68,34 @@ pub(crate) fn fetch_decoded<T: DeserializeOwned>(
         (None, Some(pointer)) => ItemsAt::Learned(pointer),
         (None, None) => ItemsAt::Detect,
     };
-    let decoded =
-        decode::<T>(&response.body, at, request.want_last_item, skip).map_err(|error| {
-            let url = url.to_string();
-            match error {
-                DecodeError::Syntax(source) => match content_type(&response) {
-                    Some(kind) if kind.contains("json") => Error::Json { page, url, source },
-                    content_type => Error::NotJson {
-                        page,
-                        url,
-                        content_type,
-                        source,
-                    },
-                },
-                DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
-                DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
+    let decoded = decode::<T>(
+        &response.body,
+        at,
+        request.want_last_item,
+        request.skip_unread_arrays,
+        skip,
+    )
+    .map_err(|error| {
+        let url = url.to_string();
+        match error {
+            DecodeError::Syntax(source) => match content_type(&response) {
+                Some(kind) if kind.contains("json") => Error::Json { page, url, source },
+                content_type => Error::NotJson {
                     page,
                     url,
-                    pointer,
-                    found,
+                    content_type,
+                    source,
                 },
-            }
-        })?;
+            },
+            DecodeError::ItemsNotFound(keys) => Error::ItemsNotFound { page, url, keys },
+            DecodeError::Pointer { pointer, found } => Error::ItemsPointer {
+                page,
+                url,
+                pointer,
+                found,
+            },
+        }
+    })?;
     Ok((response, decoded))
 }
 
@@ -216,6 +224,10 @@ impl Walk {
             items_pointer: self.items_pointer.clone(),
             want_last_item: self.keyset_detected
                 || matches!(self.config.strategy.kind, Kind::Keyset { .. }),
+            skip_unread_arrays: !matches!(
+                self.config.strategy.kind,
+                Kind::NextUrl { .. } | Kind::Cursor { .. }
+            ),
         })
     }
 
