@@ -103,19 +103,7 @@ fn decode_named<T: DeserializeOwned>(body: &[u8], want_last_item: bool) -> Optio
     deserializer.end().ok()?;
     // The first name in the order of preference wins, wherever it stands in the body.
     let (_, key, sink) = found.into_iter().min_by_key(|(priority, _, _)| *priority)?;
-    let items = sink.items?;
-    let last_item = match sink.last_raw {
-        Some(raw) => Some(serde_json::from_str(&raw).ok()?),
-        None => None,
-    };
-    Some(Decoded {
-        page_len: items.len(),
-        items,
-        envelope,
-        pointer: format!("/{key}"),
-        last_item,
-        item_error: None,
-    })
+    sink.into_decoded(envelope, format!("/{key}"))
 }
 
 /// Reads a top-level object, sending arrays under the usual item names into `T`.
@@ -287,19 +275,7 @@ fn decode_fast<T: DeserializeOwned>(
         .ok()?
     };
     deserializer.end().ok()?;
-    let last_item = match sink.last_raw {
-        Some(raw) => Some(serde_json::from_str(&raw).ok()?),
-        None => None,
-    };
-    let items = sink.items?;
-    Some(Decoded {
-        page_len: items.len(),
-        items,
-        envelope,
-        pointer: pointer.to_owned(),
-        last_item,
-        item_error: None,
-    })
+    sink.into_decoded(envelope, pointer.to_owned())
 }
 
 fn decode_slow<T: DeserializeOwned>(
@@ -399,6 +375,25 @@ struct Sink<T> {
     /// built-in rule reads one (Laravel's `links` array, JSON:API's
     /// `included`), only a user's pointer might.
     skip_unread_arrays: bool,
+}
+
+impl<T> Sink<T> {
+    /// The page a one-pass decode produced; `None` if no items were found.
+    fn into_decoded(self, envelope: Value, pointer: String) -> Option<Decoded<T>> {
+        let items = self.items?;
+        let last_item = match self.last_raw {
+            Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+            None => None,
+        };
+        Some(Decoded {
+            page_len: items.len(),
+            items,
+            envelope,
+            pointer,
+            last_item,
+            item_error: None,
+        })
+    }
 }
 
 /// Walks down `path` through objects, keeping every other field as a `Value`.

@@ -120,13 +120,9 @@ fn last_page(page: &PageView<'_>, param: &str) -> Option<u64> {
 fn per_page(page: &PageView<'_>) -> Option<u64> {
     ["Per-Page", "X-Per-Page"]
         .iter()
-        .find_map(|name| page.headers.get(*name)?.to_str().ok()?.trim().parse().ok())
-        .or_else(|| page.envelope.pointer("/per_page").and_then(shape::as_count))
-        .or_else(|| {
-            page.envelope
-                .pointer("/meta/per_page")
-                .and_then(shape::as_count)
-        })
+        .find_map(|name| shape::header(page.headers, name))
+        .or_else(|| shape::field(page.envelope, "/per_page"))
+        .or_else(|| shape::field(page.envelope, "/meta/per_page"))
 }
 
 fn last_url(page: &PageView<'_>) -> Option<Url> {

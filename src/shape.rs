@@ -79,11 +79,13 @@ pub(crate) fn as_count(value: &Value) -> Option<u64> {
     }
 }
 
-fn field(body: &Value, pointer: &str) -> Option<u64> {
+/// A count at `pointer` in the body.
+pub(crate) fn field(body: &Value, pointer: &str) -> Option<u64> {
     body.pointer(pointer).and_then(as_count)
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<u64> {
+/// A count in the header `name`.
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
