@@ -8,9 +8,6 @@
 //!
 //! `PAGEWALK_BENCH_QUICK=1`: 10 vs 100 pages, one run each.
 
-#[path = "../tests/fixture/mod.rs"]
-mod fixture;
-
 mod common;
 
 use std::hint::black_box;

@@ -4,9 +4,6 @@
 //!
 //! `PAGEWALK_BENCH_QUICK=1`: fewer pages, two runs each.
 
-#[path = "../tests/fixture/mod.rs"]
-mod fixture;
-
 mod common;
 
 use std::hint::black_box;

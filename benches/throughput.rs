@@ -15,9 +15,6 @@
 //!
 //! `PAGEWALK_BENCH_QUICK=1`: 60 pages, 7 runs each: enough for a median that noise does not swing by 10%.
 
-#[path = "../tests/fixture/mod.rs"]
-mod fixture;
-
 mod common;
 
 use std::collections::HashSet;

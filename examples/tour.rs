@@ -3,9 +3,6 @@
 //!
 //! Run with `cargo run --example tour`.
 
-#[path = "../tests/fixture/mod.rs"]
-mod fixture;
-
 use std::error::Error;
 use std::time::Instant;
 

@@ -1,8 +1,8 @@
 //! What the benches share: quick mode, timing, medians, the results table
 //! and the correctness checks that make a bench fail.
 //!
-//! Include with `mod common;` next to
-//! `#[path = "../tests/fixture/mod.rs"] mod fixture;`.
+//! Include with `mod common;`; the fixture server comes from the
+//! `pagewalk-fixture` crate.
 
 // Each bench uses a different part of this module.
 #![allow(dead_code)]

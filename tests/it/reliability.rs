@@ -6,8 +6,6 @@
 //! Every test uses a 1 ms backoff and waits of at most about a second, and
 //! asserts only lower bounds on time.
 
-mod fixture;
-
 use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

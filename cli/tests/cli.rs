@@ -1,9 +1,6 @@
 //! End-to-end tests of the `pagewalk` binary against the fixture server:
 //! every strategy and option, exit codes, stderr, broken pipes, and resuming
 //! after a kill.
-#![cfg(feature = "cli")]
-
-mod fixture;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;

@@ -3,8 +3,6 @@
 //! URL, page and cause, and each ending the iterator for good), headers, the
 //! default agent, and the auto traits of the public types.
 
-mod fixture;
-
 use std::fmt::Debug;
 use std::iter::FusedIterator;
 use std::sync::Arc;

@@ -2,8 +2,6 @@
 //! without them: they start lazily, stop when dropped, stop where the server
 //! says the walk ends, and never turn a panic into a quiet end.
 
-mod fixture;
-
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::thread;

@@ -12,8 +12,6 @@
 //! Linux that thread shows the name of the thread that spawned it
 //! ("pagewalk-prefet", "pagewalk-worker") until it ends.
 
-mod fixture;
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};

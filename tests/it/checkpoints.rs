@@ -3,8 +3,6 @@
 //! wherever the walk stopped (between items, between pages, after an error,
 //! with prefetch or concurrency on).
 
-mod fixture;
-
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,8 +4,6 @@
 //! pages. No walk may panic or hang; each yields items, then at most one
 //! error, then nothing, and never makes more than three requests.
 
-mod fixture;
-
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;

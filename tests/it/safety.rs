@@ -5,8 +5,6 @@
 //! The https → http downgrade rule needs a TLS server, which the fixture is
 //! not: it is unit-tested in `src/origin.rs`.
 
-mod fixture;
-
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

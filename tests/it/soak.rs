@@ -7,8 +7,6 @@
 //! PAGEWALK_SOAK_PAGES=1000 cargo test --release --all-features --test soak -- --ignored --nocapture
 //! ```
 
-mod fixture;
-
 use std::time::{Duration, Instant};
 
 use fixture::{FaultPlan, Fixture, Item, item};

@@ -10,8 +10,6 @@
 //! or absent next URL or cursor, `hasMore`/`has_more` false, or a page count
 //! or total that is reached), and pagewalk believes it.
 
-mod fixture;
-
 use fixture::{Fixture, Item, Recorded, expected_names, item};
 use pagewalk::{Page, Strategy};
 use serde::Deserialize;
