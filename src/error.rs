@@ -1,383 +1,166 @@
-//! The one error type of the crate.
+//! The one error type of the crate: small, opaque, and matchable through
+//! [`Error::kind`].
 
-use std::time::Duration;
+mod kind;
+
+use std::error::Error as StdError;
+use std::fmt;
+
+pub use kind::ErrorKind;
+
+use crate::text::{escape, redact};
 
 /// Everything that can end a walk.
 ///
-/// Every message names the page (its number in this walk, 1-based), the URL
-/// and the cause, so a log line alone says what went wrong and where. The
-/// underlying error, when there is one, is kept as [`source`].
+/// Its message names the page (its number in this walk, 1-based), the URL
+/// (with credentials shown as `***`) and what went wrong; the underlying
+/// error, when there is one, is [`source`](StdError::source), and only there,
+/// so that `anyhow`'s `{:#}` or a loop over the sources prints each cause
+/// once. [`kind`](Error::kind) says what happened, with the details of each
+/// kind.
 ///
-/// After an iterator yields an `Error` it ends: see the crate documentation's
-/// `# Errors` section, and [`Checkpoint`](crate::Checkpoint) to resume.
+/// It is one pointer in size, so a `Result<T, Error>` costs little more than
+/// a `T`. After an iterator yields an `Error` it ends: see the crate
+/// documentation's `# Errors` section, and [`Checkpoint`](crate::Checkpoint)
+/// to resume.
 ///
-/// [`source`]: std::error::Error::source
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The start URL, or a URL built from it, is not a valid absolute URL.
-    #[error("invalid URL {url:?}: {source}")]
-    #[non_exhaustive]
-    InvalidUrl {
-        /// The text that failed to parse.
-        url: String,
-        /// Why it failed.
-        source: url::ParseError,
-    },
+/// ```
+/// # fn run(items: pagewalk::Items<serde_json::Value>) {
+/// use pagewalk::ErrorKind;
+///
+/// for item in items {
+///     match item {
+///         Ok(item) => println!("{item}"),
+///         Err(error) => match error.kind() {
+///             ErrorKind::Status { status: 404, .. } => eprintln!("gone: {error}"),
+///             _ if error.is_timeout() => eprintln!("too slow: {error}"),
+///             _ => eprintln!("failed: {error}"),
+///         },
+///     }
+/// }
+/// # }
+/// ```
+pub struct Error(Box<Inner>);
 
-    /// The URL's scheme is neither `http` nor `https`.
-    #[error("page {page} at {url}: unsupported scheme {scheme:?} (only http and https)")]
-    #[non_exhaustive]
-    UnsupportedScheme {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL.
-        url: String,
-        /// Its scheme.
-        scheme: String,
-    },
-
-    /// The server answered with an error status (after any retries).
-    #[error("page {page} at {url}: HTTP {status}{}", body_suffix(body))]
-    #[non_exhaustive]
-    Status {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The HTTP status code.
-        status: u16,
-        /// At most about 1 KiB of the response body.
-        body: String,
-    },
-
-    /// The request could not be sent or the response not read (after any retries).
-    #[error("page {page} at {url}: request failed: {source}")]
-    #[non_exhaustive]
-    Transport {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The underlying error.
-        source: ureq::Error,
-    },
-
-    /// The request timed out (after any retries).
-    #[error("page {page} at {url}: timed out ({source})")]
-    #[non_exhaustive]
-    Timeout {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The underlying error, which says which timeout fired.
-        source: ureq::Error,
-    },
-
-    /// The response body is larger than the configured limit.
-    #[error("page {page} at {url}: response body exceeds the limit of {limit} bytes")]
-    #[non_exhaustive]
-    BodyTooLarge {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The limit, in bytes.
-        limit: u64,
-    },
-
-    /// The body is not JSON at all; the server probably sent an HTML page or plain text.
-    #[error(
-        "page {page} at {url}: body is not JSON (Content-Type: {}): {source}",
-        content_type.as_deref().unwrap_or("none")
-    )]
-    #[non_exhaustive]
-    NotJson {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The `Content-Type` the server sent, if any.
-        content_type: Option<String>,
-        /// The parse error.
-        source: serde_json::Error,
-    },
-
-    /// The body claims to be JSON but does not parse; the message has the line and column.
-    #[error("page {page} at {url}: invalid JSON: {source}")]
-    #[non_exhaustive]
-    Json {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The parse error, with line and column.
-        source: serde_json::Error,
-    },
-
-    /// No array of items was found in the body.
-    #[error(
-        "page {page} at {url}: no items array found (top-level keys: {}); \
-         set its location with Paginator::items_at(\"/key\")",
-        keys.join(", ")
-    )]
-    #[non_exhaustive]
-    ItemsNotFound {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The top-level keys of the body, to help choose a pointer.
-        keys: Vec<String>,
-    },
-
-    /// The pointer given to `items_at` does not lead to an array.
-    #[error("page {page} at {url}: items_at({pointer:?}) {found}")]
-    #[non_exhaustive]
-    ItemsPointer {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The JSON pointer.
-        pointer: String,
-        /// What was found there instead, such as "points to nothing".
-        found: String,
-    },
-
-    /// One item does not deserialize into the requested type.
-    #[error("page {page} at {url}: item {index} does not match the requested type: {source}")]
-    #[non_exhaustive]
-    Item {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// Index of the item within its page, 0-based.
-        index: usize,
-        /// The item as JSON text, so that nothing is lost: the walk's
-        /// checkpoint counts it as delivered.
-        json: String,
-        /// The deserialization error.
-        source: serde_json::Error,
-    },
-
-    /// The response says more pages exist, but no way to request them was found.
-    #[error(
-        "page {page} at {url}: the response says there are more pages ({evidence}) but no next page was found; {hint}"
-    )]
-    #[non_exhaustive]
-    NextNotFound {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// What in the response says there is more.
-        evidence: String,
-        /// Which strategy would likely work.
-        hint: String,
-    },
-
-    /// A next-page URL or cursor was found but is unusable.
-    #[error("page {page} at {url}: invalid next page {next:?}: {reason}")]
-    #[non_exhaustive]
-    InvalidNext {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The offending value, as found.
-        next: String,
-        /// Why it cannot be used.
-        reason: String,
-    },
-
-    /// A next link or redirect leads to another origin and
-    /// [`allow_cross_origin`](crate::Paginator::allow_cross_origin) is off.
-    #[error(
-        "page {page} at {url}: refusing to follow {target} to another origin \
-         (enable allow_cross_origin to follow it without credentials)"
-    )]
-    #[non_exhaustive]
-    CrossOrigin {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// Where the link or redirect leads.
-        target: String,
-    },
-
-    /// A next link or redirect would go from `https` to plain `http`.
-    #[error("page {page} at {url}: refusing to follow {target}: downgrade from https to http")]
-    #[non_exhaustive]
-    Downgrade {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// Where the link or redirect leads.
-        target: String,
-    },
-
-    /// Too many redirects for one request.
-    #[error("page {page} at {url}: more than {limit} redirects")]
-    #[non_exhaustive]
-    TooManyRedirects {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL first requested.
-        url: String,
-        /// The limit.
-        limit: u32,
-    },
-
-    /// The next page is one this walk already fetched: following it would loop.
-    #[error(
-        "page {page} at {url}: next page {next} was already fetched as page {first_page}; the API is looping"
-    )]
-    #[non_exhaustive]
-    Loop {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// The repeated URL.
-        next: String,
-        /// The page number it had the first time.
-        first_page: u64,
-    },
-
-    /// Too many pages in a row were empty while still pointing to a next page.
-    #[error(
-        "page {page} at {url}: {count} empty pages in a row, each pointing to another; giving up"
-    )]
-    #[non_exhaustive]
-    TooManyEmptyPages {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// How many empty pages were seen in a row.
-        count: u32,
-    },
-
-    /// The server asked to wait longer than the policy allows.
-    #[error(
-        "page {page} at {url}: server asks to wait {wait:?}, more than the allowed {max_wait:?}"
-    )]
-    #[non_exhaustive]
-    WaitTooLong {
-        /// Number of the page in this walk.
-        page: u64,
-        /// The URL requested.
-        url: String,
-        /// How long the server asked to wait.
-        wait: Duration,
-        /// The longest wait allowed by the [`RetryPolicy`](crate::RetryPolicy).
-        max_wait: Duration,
-    },
-
-    /// A checkpoint could not be used.
-    #[error("invalid checkpoint: {reason}")]
-    #[non_exhaustive]
-    Checkpoint {
-        /// What is wrong with it.
-        reason: String,
-    },
+struct Inner {
+    kind: ErrorKind,
+    page: Option<u64>,
+    /// Already redacted: an error never holds a credential.
+    url: Option<String>,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
 impl Error {
-    /// The URL the error is about, when there is one.
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            Error::InvalidUrl { url, .. }
-            | Error::UnsupportedScheme { url, .. }
-            | Error::Status { url, .. }
-            | Error::Transport { url, .. }
-            | Error::Timeout { url, .. }
-            | Error::BodyTooLarge { url, .. }
-            | Error::NotJson { url, .. }
-            | Error::Json { url, .. }
-            | Error::ItemsNotFound { url, .. }
-            | Error::ItemsPointer { url, .. }
-            | Error::Item { url, .. }
-            | Error::NextNotFound { url, .. }
-            | Error::InvalidNext { url, .. }
-            | Error::CrossOrigin { url, .. }
-            | Error::Downgrade { url, .. }
-            | Error::TooManyRedirects { url, .. }
-            | Error::Loop { url, .. }
-            | Error::TooManyEmptyPages { url, .. }
-            | Error::WaitTooLong { url, .. } => Some(url),
-            Error::Checkpoint { .. } => None,
-        }
+    /// An error of `kind`, about no page or URL yet.
+    pub(crate) fn new(kind: ErrorKind) -> Error {
+        Error(Box::new(Inner {
+            kind,
+            page: None,
+            url: None,
+            source: None,
+        }))
     }
 
-    /// The number of the page (1-based, in this walk) the error is about, when there is one.
+    /// The same error, about page `page` at `url`.
+    pub(crate) fn at(self, page: u64, url: &str) -> Error {
+        self.on_page(page).for_url(url)
+    }
+
+    /// The same error, about page `page`.
+    pub(crate) fn on_page(mut self, page: u64) -> Error {
+        self.0.page = Some(page);
+        self
+    }
+
+    /// The same error, about `url` (shown without its credentials).
+    pub(crate) fn for_url(mut self, url: &str) -> Error {
+        self.0.url = Some(redact(url).into_owned());
+        self
+    }
+
+    /// The same error, caused by `source`.
+    pub(crate) fn caused_by(mut self, source: impl StdError + Send + Sync + 'static) -> Error {
+        self.0.source = Some(Box::new(source));
+        self
+    }
+
+    /// What went wrong, with the details of that kind of failure.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// The number of the page (1-based, in this walk) the error is about, when
+    /// there is one.
     pub fn page(&self) -> Option<u64> {
-        match self {
-            Error::UnsupportedScheme { page, .. }
-            | Error::Status { page, .. }
-            | Error::Transport { page, .. }
-            | Error::Timeout { page, .. }
-            | Error::BodyTooLarge { page, .. }
-            | Error::NotJson { page, .. }
-            | Error::Json { page, .. }
-            | Error::ItemsNotFound { page, .. }
-            | Error::ItemsPointer { page, .. }
-            | Error::Item { page, .. }
-            | Error::NextNotFound { page, .. }
-            | Error::InvalidNext { page, .. }
-            | Error::CrossOrigin { page, .. }
-            | Error::Downgrade { page, .. }
-            | Error::TooManyRedirects { page, .. }
-            | Error::Loop { page, .. }
-            | Error::TooManyEmptyPages { page, .. }
-            | Error::WaitTooLong { page, .. } => Some(*page),
-            Error::InvalidUrl { .. } | Error::Checkpoint { .. } => None,
+        self.0.page
+    }
+
+    /// The URL the error is about, when there is one, with its credentials
+    /// (userinfo, and the values of parameters such as `api_key` or
+    /// `access_token`) shown as `***`.
+    pub fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// The HTTP status, for [`ErrorKind::Status`].
+    pub fn status(&self) -> Option<u16> {
+        match self.0.kind {
+            ErrorKind::Status { status, .. } => Some(status),
+            _ => None,
         }
     }
 
-    /// The HTTP status, for [`Error::Status`].
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::Status { status, .. } => Some(*status),
+    /// True when a request timed out (after any retries).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.0.kind, ErrorKind::Timeout)
+    }
+
+    /// The JSON text of an item that does not deserialize into the requested
+    /// type ([`ErrorKind::Item`]), so that nothing is lost: the walk's
+    /// checkpoint counts it as delivered.
+    pub fn item_json(&self) -> Option<&str> {
+        match &self.0.kind {
+            ErrorKind::Item { json, .. } => Some(json),
             _ => None,
         }
     }
 }
 
-fn body_suffix(body: &str) -> String {
-    if body.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", body.trim())
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0.page, &self.0.url) {
+            (Some(page), Some(url)) => write!(f, "page {page} at {}: ", escape(url))?,
+            (Some(page), None) => write!(f, "page {page}: ")?,
+            (None, Some(url)) => write!(f, "{}: ", escape(url))?,
+            (None, None) => {}
+        }
+        self.0.kind.fmt(f)
     }
 }
 
-/// At most `max` bytes of `body` as text, cut on a character boundary, marked
-/// when cut, with control characters escaped: a server's text must not drive
-/// the terminal the message ends up on.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let raw = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
-    let mut text = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_control() {
-            text.extend(c.escape_default());
-        } else {
-            text.push(c);
-        }
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.0.kind)
+            .field("page", &self.0.page)
+            .field("url", &self.0.url)
+            .field("source", &self.0.source)
+            .finish()
     }
-    if text.len() <= max {
-        return text;
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 #[cfg(test)]
@@ -385,37 +168,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpt_cuts_on_a_char_boundary() {
-        let body = "é".repeat(600);
-        let cut = excerpt(body.as_bytes(), 1024);
-        assert!(cut.ends_with('…'));
-        assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 512);
-        assert_eq!(excerpt(b"short", 1024), "short");
-        assert_eq!(
-            excerpt(b"red \x1b[31m\nline", 1024),
-            "red \\u{1b}[31m\\nline"
-        );
+    fn an_error_is_one_pointer_and_send_sync_static() {
+        fn check<E: StdError + Send + Sync + 'static>() {}
+        check::<Error>();
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
     }
 
     #[test]
-    fn status_message_names_url_page_status_and_body() {
-        let error = Error::Status {
-            page: 3,
-            url: "http://127.0.0.1:1/x?page=3".into(),
+    fn the_message_names_page_url_and_kind() {
+        let error = Error::new(ErrorKind::Status {
             status: 404,
             body: "{\"message\":\"Not Found\"}".into(),
-        };
+        })
+        .at(3, "http://127.0.0.1:1/x?page=3");
         assert_eq!(
             error.to_string(),
             "page 3 at http://127.0.0.1:1/x?page=3: HTTP 404: {\"message\":\"Not Found\"}"
         );
-        assert_eq!(error.status(), Some(404));
-        assert_eq!(error.page(), Some(3));
+        assert_eq!(
+            (error.status(), error.page(), error.url()),
+            (Some(404), Some(3), Some("http://127.0.0.1:1/x?page=3"))
+        );
     }
 
     #[test]
-    fn error_is_send_sync_static() {
-        fn check<E: std::error::Error + Send + Sync + 'static>() {}
-        check::<Error>();
+    fn the_cause_is_in_source_only() {
+        let cause = std::io::Error::other("connection reset by peer");
+        let error = Error::new(ErrorKind::Transport)
+            .at(1, "http://h/x")
+            .caused_by(cause);
+        assert_eq!(error.to_string(), "page 1 at http://h/x: request failed");
+        let source = error.source().expect("a source");
+        assert_eq!(source.to_string(), "connection reset by peer");
+        assert!(!error.to_string().contains(&source.to_string()));
+    }
+
+    #[test]
+    fn urls_are_redacted_and_server_text_escaped() {
+        let error = Error::new(ErrorKind::InvalidNext {
+            next: "\x1b[2Jboom".into(),
+            reason: "not a URL".into(),
+        })
+        .at(2, "https://me:pw@h/x?api_key=k&page=2");
+        let message = error.to_string();
+        assert_eq!(error.url(), Some("https://***@h/x?api_key=***&page=2"));
+        assert!(
+            !message.contains("pw") && !message.contains("=k"),
+            "{message}"
+        );
+        assert!(!message.contains('\x1b'), "{message}");
+        assert!(!format!("{error:?}").contains("api_key=k"));
     }
 }

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::paginator::Config;
-use crate::source::PageFeed;
+use crate::walk::{PageFeed, Settings};
 use crate::{Checkpoint, Error};
 
 /// An iterator over the items of every page, deserialized into `T`.
@@ -27,8 +26,8 @@ pub struct Items<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Items<T> {
-    pub(crate) fn new(config: Arc<Config>) -> Items<T> {
-        let pages = PageFeed::new(config);
+    pub(crate) fn new(settings: Arc<Settings>) -> Items<T> {
+        let pages = PageFeed::new(settings);
         let at = pages.after().clone();
         Items {
             pages,

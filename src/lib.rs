@@ -80,52 +80,64 @@
 //!
 //! # Errors
 //!
-//! Every failure is an [`Error`] whose message names the page, its URL and the
-//! cause. Transient failures (connection errors, timeouts, 408, 429, 500,
-//! 502, 503, 504) are retried first, within the [`RetryPolicy`].
+//! Every failure is an [`Error`] whose message names the page, its URL and
+//! what went wrong; [`Error::kind`] tells the kinds apart, and
+//! [`source`](std::error::Error::source) holds the underlying cause.
+//! Transient failures (connection errors, timeouts, 408, 429, 500, 502, 503,
+//! 504) are retried first, within the [`RetryPolicy`].
 //!
 //! An error is yielded once, after every item read before it, and then the
 //! iterator ends (it is a [`FusedIterator`](std::iter::FusedIterator)), so
 //! `for item in items.flatten()` can never spin forever. To continue later,
 //! take [`Items::checkpoint`] and pass it to [`Paginator::resume_from`]: each
 //! remaining item is then yielded exactly once. An item that does not fit `T`
-//! ([`Error::Item`], which carries its JSON) counts as delivered, so a resumed
+//! ([`ErrorKind::Item`], which carries its JSON) counts as delivered, so a resumed
 //! walk goes on after it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The public types, flat at the root.
 mod checkpoint;
-mod concurrent;
-mod decode;
 mod error;
-mod fetch;
 mod items;
 pub mod link_header;
-mod next;
-mod origin;
 mod page;
 mod pages;
 mod paginator;
-mod plan;
-mod prefetch;
-mod query;
-mod retry;
-mod shape;
-mod source;
+mod request;
+mod retry_policy;
 mod strategy;
+
+// The private layers: `walk` drives `http` and `rules`; `rules` does no I/O.
+mod http;
+mod rules;
 mod walk;
 
+// Small helpers every layer shares.
+mod json_pointer;
+mod text;
+
 pub use checkpoint::Checkpoint;
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use items::Items;
+pub use link_header::Link;
 pub use page::Page;
 pub use pages::Pages;
 pub use paginator::Paginator;
-pub use retry::RetryPolicy;
-pub use strategy::Strategy;
-/// The HTTP client pagewalk is built on, for [`Paginator::agent`] and the
-/// sources of [`Error::Transport`] and [`Error::Timeout`]: use this one to be
-/// sure of the version.
+pub use request::{BodyFieldError, Request};
+pub use retry_policy::{RetryPolicy, RetryPolicyBuilder};
+pub use strategy::{Strategy, Target, Token};
+
+/// The method of a [`Request`], from the `http` crate.
+pub use ::http::Method;
+/// The header types of [`Page::headers`], from the `http` crate.
+pub use ::http::{HeaderMap, HeaderName, HeaderValue};
+/// The URL of a [`Request`], from the `url` crate.
+pub use url::Url;
+
+/// The HTTP client pagewalk is built on, re-exported for
+/// [`Paginator::agent`], the one setter that takes one of its types: use this
+/// one to be sure of the version.
 pub use ureq;
 
 // The README's examples are compiled as doctests, so they cannot rot.

@@ -1,9 +1,8 @@
 //! One fetched page: its items and what the response said about the walk.
 
-use ureq::http::HeaderMap;
+use http::HeaderMap;
 
-use crate::Strategy;
-use crate::link_header::Link;
+use crate::{Link, Request, Strategy};
 
 /// One page of a walk, with its items already deserialized into `T`.
 ///
@@ -23,6 +22,7 @@ pub struct Page<T> {
     pub(crate) items: Vec<T>,
     pub(crate) number: u64,
     pub(crate) url: String,
+    pub(crate) request: Request,
     pub(crate) next_url: Option<String>,
     pub(crate) found_by: Option<Strategy>,
     pub(crate) links: Vec<Link>,
@@ -51,6 +51,11 @@ impl<T> Page<T> {
     /// The URL this page was read from (after any redirects).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The request this page was fetched with (before any redirects).
+    pub fn request(&self) -> &Request {
+        &self.request
     }
 
     /// The URL of the next page, or `None` if this is the last one.

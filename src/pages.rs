@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::paginator::Config;
-use crate::source::PageFeed;
+use crate::walk::{PageFeed, Settings};
 use crate::{Checkpoint, Error, Page};
 
 /// An iterator over every page, with its items deserialized into `T`.
@@ -21,9 +20,9 @@ pub struct Pages<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
-    pub(crate) fn new(config: Arc<Config>) -> Pages<T> {
+    pub(crate) fn new(settings: Arc<Settings>) -> Pages<T> {
         Pages {
-            pages: PageFeed::new(config),
+            pages: PageFeed::new(settings),
         }
     }
 }

@@ -5,33 +5,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::fetch::Throttle;
+use crate::http::{Client, Throttle};
+use crate::walk::Settings;
 use crate::{Checkpoint, Items, Pages, RetryPolicy, Strategy};
-
-/// Everything a walk needs to know, shared by its threads.
-pub(crate) struct Config {
-    pub start: String,
-    pub agent: ureq::Agent,
-    pub headers: Vec<(String, String)>,
-    pub items_at: Option<String>,
-    pub strategy: Strategy,
-    pub max_pages: Option<u64>,
-    pub max_items: Option<u64>,
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub retry: RetryPolicy,
-    pub allow_cross_origin: bool,
-    pub max_body_size: u64,
-    pub max_empty_pages: u32,
-    pub resume: Option<Checkpoint>,
-    pub prefetch: usize,
-    pub concurrency: usize,
-    pub throttle: Throttle,
-    /// Set when the iterator is dropped while threads still fetch for it.
-    pub cancelled: AtomicBool,
-}
 
 /// A builder for walking every page of a paginated JSON API.
 ///
@@ -121,6 +100,10 @@ impl Paginator {
     /// settings of your own. pagewalk still sets, per request, its timeouts,
     /// its body limit and its own handling of error statuses and redirects.
     ///
+    /// This is the one place where pagewalk's API names its HTTP client:
+    /// [`ureq`](crate::ureq) is re-exported so that the agent's version is
+    /// sure to match. Nothing else in the API depends on ureq.
+    ///
     /// By default, a new agent with ureq's defaults (which include proxies
     /// from the environment) is created for each walk; its connections are
     /// kept alive and reused from page to page.
@@ -177,17 +160,17 @@ impl Paginator {
     /// Retries each failed request up to `n` times (connection errors,
     /// timeouts, truncated bodies, 408, 429, 500, 502, 503, 504, and rate
     /// limits answered with 403). Shorthand for
-    /// [`retry_policy`](Paginator::retry_policy)`(RetryPolicy::new().retries(n))`
+    /// [`retry_policy`](Paginator::retry_policy)`(RetryPolicy::builder().retries(n))`
     /// that keeps the other settings of the policy. Defaults to 3.
     pub fn retries(mut self, n: u32) -> Paginator {
-        self.retry = self.retry.retries(n);
+        self.retry = self.retry.to_builder().retries(n).build();
         self
     }
 
     /// Sets how requests are retried and how long the walk may wait for a
     /// rate limit. Defaults to [`RetryPolicy::default`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Paginator {
-        self.retry = policy;
+    pub fn retry_policy(mut self, policy: impl Into<RetryPolicy>) -> Paginator {
+        self.retry = policy.into();
         self
     }
 
@@ -196,7 +179,7 @@ impl Paginator {
     /// `https` to `http` stays refused.
     ///
     /// By default, this is disabled: leaving the start URL's origin is an
-    /// [`Error::CrossOrigin`](crate::Error::CrossOrigin).
+    /// [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin).
     pub fn allow_cross_origin(mut self, allow: bool) -> Paginator {
         self.allow_cross_origin = allow;
         self
@@ -267,34 +250,42 @@ impl Paginator {
 
     /// The items of every page, deserialized into `T`, one at a time.
     pub fn items<T: DeserializeOwned + Send + 'static>(self) -> Items<T> {
-        Items::new(Arc::new(self.into_config()))
+        Items::new(Arc::new(self.into_settings()))
     }
 
     /// Every page, with its items deserialized into `T`.
     pub fn pages<T: DeserializeOwned + Send + 'static>(self) -> Pages<T> {
-        Pages::new(Arc::new(self.into_config()))
+        Pages::new(Arc::new(self.into_settings()))
     }
 
-    fn into_config(self) -> Config {
-        Config {
-            start: self.start,
+    fn into_settings(self) -> Settings {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let client = Client {
             agent: self.agent.unwrap_or_else(default_agent),
             headers: self.headers,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            max_body_size: self.max_body_size,
+            retry: self.retry,
+            allow_cross_origin: self.allow_cross_origin,
+            throttle: Throttle::default(),
+            cancelled: Arc::clone(&cancelled),
+        };
+        Settings {
+            start: self.start,
+            method: Method::GET,
+            body: None,
             items_at: self.items_at,
             strategy: self.strategy,
             max_pages: self.max_pages,
             max_items: self.max_items,
-            timeout: self.timeout,
-            connect_timeout: self.connect_timeout,
-            retry: self.retry,
             allow_cross_origin: self.allow_cross_origin,
-            max_body_size: self.max_body_size,
             max_empty_pages: self.max_empty_pages,
             resume: self.resume,
             prefetch: self.prefetch,
             concurrency: self.concurrency,
-            throttle: Throttle::default(),
-            cancelled: AtomicBool::new(false),
+            transport: Box::new(client),
+            cancelled,
         }
     }
 }

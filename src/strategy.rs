@@ -1,4 +1,4 @@
-//! How the next page is found.
+//! How the next page is found, and where its token goes in the next request.
 
 use std::fmt;
 
@@ -8,13 +8,22 @@ use std::fmt;
 /// response. Choose one explicitly when detection guesses wrong, or to make
 /// the walk's behaviour independent of what the server happens to send.
 ///
+/// Strategies that write something into the next request (a cursor, a page
+/// number, an offset, the last item's key) take a [`Target`]: a plain string
+/// is a query parameter, [`Target::body`] a field of the JSON body and
+/// [`Target::header`] a request header. Where a cursor is read from is a
+/// [`Token`]: a plain string is a JSON pointer into the response body.
+///
 /// ```
-/// use pagewalk::{Paginator, Strategy};
+/// use pagewalk::{Paginator, Strategy, Target, Token};
 ///
 /// // Slack-style cursors, sent back as `?cursor=`.
-/// let walk = Paginator::new("https://slack.com/api/conversations.list?limit=200")
-///     .strategy(Strategy::cursor("/response_metadata/next_cursor", "cursor"));
-/// # let _ = walk;
+/// let slack = Strategy::cursor("/response_metadata/next_cursor", "cursor");
+/// // Notion's database query: the cursor goes back in the POST body.
+/// let notion = Strategy::cursor("/next_cursor", Target::body("/start_cursor"));
+/// // Azure DevOps: a response header, sent back as a query parameter.
+/// let azure = Strategy::cursor(Token::header("x-ms-continuationtoken"), "continuationToken");
+/// # let _ = (slack, notion, azure);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Strategy {
@@ -30,21 +39,118 @@ pub(crate) enum Kind {
         pointer: String,
     },
     Cursor {
-        pointer: String,
-        param: String,
+        token: Token,
+        target: Target,
     },
     PageNumber {
-        param: String,
+        target: Target,
     },
     Offset {
-        offset_param: String,
+        target: Target,
         limit_param: String,
     },
     Keyset {
-        param: String,
+        target: Target,
         field: String,
     },
 }
+
+/// Where a strategy reads the next page's token from, in a response.
+///
+/// A string converts into [`Token::body`]: `Strategy::cursor("/next_cursor", ..)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token(pub(crate) TokenAt);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TokenAt {
+    Body(String),
+    Header(String),
+    LinkParam { rel: String, param: String },
+}
+
+impl Token {
+    /// The string or number at the JSON pointer `pointer` of the body.
+    pub fn body(pointer: impl Into<String>) -> Token {
+        Token(TokenAt::Body(pointer.into()))
+    }
+
+    /// The value of the response header `name` (Azure DevOps'
+    /// `x-ms-continuationtoken`); compared without case.
+    pub fn header(name: impl Into<String>) -> Token {
+        Token(TokenAt::Header(name.into()))
+    }
+
+    /// The parameter `param` of the `Link` header's link with relation
+    /// `rel` (Sentry's `cursor` on `rel="next"`).
+    pub fn link(rel: impl Into<String>, param: impl Into<String>) -> Token {
+        Token(TokenAt::LinkParam {
+            rel: rel.into(),
+            param: param.into(),
+        })
+    }
+}
+
+/// `From` every kind of string, through `constructor`.
+macro_rules! from_strings {
+    ($type:ty, $constructor:path) => {
+        impl From<&str> for $type {
+            fn from(text: &str) -> $type {
+                $constructor(text)
+            }
+        }
+
+        impl From<String> for $type {
+            fn from(text: String) -> $type {
+                $constructor(text)
+            }
+        }
+
+        impl From<&String> for $type {
+            fn from(text: &String) -> $type {
+                $constructor(text.as_str())
+            }
+        }
+    };
+}
+
+from_strings!(Token, Token::body);
+
+/// Where a strategy writes into the next request: a query parameter, a field
+/// of the JSON body, or a header.
+///
+/// A string converts into [`Target::query`]: `Strategy::page_number("page")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target(pub(crate) TargetAt);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TargetAt {
+    Query(String),
+    Body(String),
+    Header(String),
+}
+
+impl Target {
+    /// The query parameter `name` (e.g. `cursor` or `page[number]`), set in
+    /// place in the previous request's URL; every other parameter stays byte
+    /// for byte.
+    pub fn query(name: impl Into<String>) -> Target {
+        Target(TargetAt::Query(name.into()))
+    }
+
+    /// The field at the JSON pointer `pointer` of the request body (e.g.
+    /// `"/start_cursor"` or `"/pagination/starting_after"`); objects on the
+    /// way are created, every other field is sent as given.
+    pub fn body(pointer: impl Into<String>) -> Target {
+        Target(TargetAt::Body(pointer.into()))
+    }
+
+    /// The request header `name`.
+    pub fn header(name: impl Into<String>) -> Target {
+        Target(TargetAt::Header(name.into()))
+    }
+}
+
+from_strings!(Target, Target::query);
 
 impl Strategy {
     /// Detects the style on every response, first match wins:
@@ -61,9 +167,10 @@ impl Strategy {
     ///
     /// Otherwise the walk ends, unless the response says there is more
     /// (`has_more`, `current_page < last_page`, `X-Next-Page`, a total not yet
-    /// reached): then the walk fails with [`Error::NextNotFound`](crate::Error::NextNotFound)
-    /// rather than silently dropping data. `hasMore: false` ends a body-driven
-    /// walk even when a cursor is present.
+    /// reached): then the walk fails with
+    /// [`ErrorKind::NextNotFound`](crate::ErrorKind::NextNotFound) rather
+    /// than silently dropping data. `hasMore: false` ends a body-driven walk
+    /// even when a cursor is present.
     pub fn auto() -> Strategy {
         Strategy { kind: Kind::Auto }
     }
@@ -92,65 +199,68 @@ impl Strategy {
         }
     }
 
-    /// Reads a cursor at the JSON pointer `pointer` and sends it back as the
-    /// query parameter `param` of the previous request, every other parameter
-    /// kept. Ends when the cursor is missing, `null` or `""`, or when
-    /// `has_more`/`hasMore` is `false`.
+    /// Reads a cursor at `token` (a JSON pointer into the body, or a
+    /// [`Token`]) and writes it at `target` (a query parameter, or a
+    /// [`Target`]) of the previous request, everything else kept. Ends when
+    /// the cursor is missing, `null` or `""`, or when `has_more`/`hasMore` is
+    /// `false`.
     ///
     /// ```
     /// let google = pagewalk::Strategy::cursor("/nextPageToken", "pageToken");
     /// # let _ = google;
     /// ```
-    pub fn cursor(pointer: impl Into<String>, param: impl Into<String>) -> Strategy {
+    pub fn cursor(token: impl Into<Token>, target: impl Into<Target>) -> Strategy {
         Strategy {
             kind: Kind::Cursor {
-                pointer: pointer.into(),
-                param: param.into(),
+                token: token.into(),
+                target: target.into(),
             },
         }
     }
 
-    /// Increments the query parameter `param` (e.g. `page` or `page[number]`).
+    /// Increments the page number at `target` (a query parameter such as
+    /// `page` or `page[number]`, or a [`Target`]).
     ///
-    /// The first page is the start URL's value of `param`, or else the body's
+    /// The first page is the start request's value there, or else the body's
     /// `current_page`, or else 1; put `page=0` in the start URL for APIs that
     /// count from zero. Ends on an empty page, on the last page when the
     /// response gives a page count (`last_page`, `total_pages`,
     /// `X-Total-Pages`), when the total is reached, or when `has_more` is
     /// `false`.
-    pub fn page_number(param: impl Into<String>) -> Strategy {
+    pub fn page_number(target: impl Into<Target>) -> Strategy {
         Strategy {
             kind: Kind::PageNumber {
-                param: param.into(),
+                target: target.into(),
             },
         }
     }
 
-    /// Advances the query parameter `offset_param` by the number of items
-    /// received (never by the requested limit, which servers may cap), and
-    /// keeps `limit_param` as the start URL has it. Ends on an empty page, when
-    /// the total is reached, or when `has_more` is `false`.
-    pub fn offset(offset_param: impl Into<String>, limit_param: impl Into<String>) -> Strategy {
+    /// Advances the offset at `target` (a query parameter, or a [`Target`])
+    /// by the number of items received (never by the requested limit, which
+    /// servers may cap), and keeps `limit_param` as the start request has it.
+    /// Ends on an empty page, when the total is reached, or when `has_more` is
+    /// `false`.
+    pub fn offset(target: impl Into<Target>, limit_param: impl Into<String>) -> Strategy {
         Strategy {
             kind: Kind::Offset {
-                offset_param: offset_param.into(),
+                target: target.into(),
                 limit_param: limit_param.into(),
             },
         }
     }
 
-    /// Keyset (Stripe) pagination: sends the last item's field at the JSON
-    /// pointer `item_field` as the query parameter `param`, while `has_more`
-    /// is true (or, without `has_more`, until an empty page).
+    /// Keyset (Stripe) pagination: writes the last item's field at the JSON
+    /// pointer `item_field` at `target` (a query parameter, or a [`Target`]),
+    /// while `has_more` is true (or, without `has_more`, until an empty page).
     ///
     /// ```
     /// let stripe = pagewalk::Strategy::keyset("starting_after", "/id");
     /// # let _ = stripe;
     /// ```
-    pub fn keyset(param: impl Into<String>, item_field: impl Into<String>) -> Strategy {
+    pub fn keyset(target: impl Into<Target>, item_field: impl Into<String>) -> Strategy {
         Strategy {
             kind: Kind::Keyset {
-                param: param.into(),
+                target: target.into(),
                 field: item_field.into(),
             },
         }
@@ -163,15 +273,33 @@ impl fmt::Display for Strategy {
             Kind::Auto => write!(f, "auto"),
             Kind::LinkHeader => write!(f, "Link header"),
             Kind::NextUrl { pointer } => write!(f, "next URL at {pointer}"),
-            Kind::Cursor { pointer, param } => write!(f, "cursor at {pointer} as ?{param}="),
-            Kind::PageNumber { param } => write!(f, "page number ?{param}="),
+            Kind::Cursor { token, target } => write!(f, "cursor at {token} as {target}"),
+            Kind::PageNumber { target } => write!(f, "page number {target}"),
             Kind::Offset {
-                offset_param,
+                target,
                 limit_param,
-            } => {
-                write!(f, "offset ?{offset_param}= (limit ?{limit_param}=)")
-            }
-            Kind::Keyset { param, field } => write!(f, "keyset ?{param}= from item {field}"),
+            } => write!(f, "offset {target} (limit ?{limit_param}=)"),
+            Kind::Keyset { target, field } => write!(f, "keyset {target} from item {field}"),
+        }
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            TokenAt::Body(pointer) => f.write_str(pointer),
+            TokenAt::Header(name) => write!(f, "header {name}"),
+            TokenAt::LinkParam { rel, param } => write!(f, "{param} of Link rel=\"{rel}\""),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            TargetAt::Query(name) => write!(f, "?{name}="),
+            TargetAt::Body(pointer) => write!(f, "body {pointer}"),
+            TargetAt::Header(name) => write!(f, "header {name}"),
         }
     }
 }

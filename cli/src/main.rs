@@ -15,6 +15,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
+use pagewalk::ErrorKind;
 use serde_json::Value;
 
 use crate::args::Cli;
@@ -104,11 +105,14 @@ fn run(cli: &Cli) -> ExitCode {
 /// The error's message, completed so that it names the URL (and the
 /// checkpoint file, for a checkpoint that cannot be used).
 fn walk_error(cli: &Cli, error: &pagewalk::Error) -> String {
-    match (error.url(), &cli.resume) {
-        (Some(_), _) => error.to_string(),
-        (None, Some(path)) => format!("{}: {error} (in {})", cli.url, path.display()),
-        (None, None) => format!("{}: {error}", cli.url),
+    let mut message = match error.url() {
+        Some(_) => error.to_string(),
+        None => format!("{}: {error}", cli.url),
+    };
+    if let (ErrorKind::Checkpoint { .. }, Some(path)) = (error.kind(), &cli.resume) {
+        message.push_str(&format!(" (in {})", path.display()));
     }
+    message
 }
 
 fn fail(message: &str, source: Option<&(dyn std::error::Error + 'static)>) -> ExitCode {

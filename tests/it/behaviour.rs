@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fixture::{Fixture, Item, Reply, expected_names, item};
-use pagewalk::{Checkpoint, Error, Items, Page, Pages, Paginator};
+use pagewalk::{Checkpoint, Error, ErrorKind, Items, Page, Pages, Paginator};
 use serde_json::{Value, json};
 
 /// 23 items, the fixture's default.
@@ -67,7 +67,16 @@ fn assert_message(error: &Error, url: &str, page: u64, cause: &str) {
         message.contains(&format!("page {page} ")),
         "{message:?} should name page {page}"
     );
-    assert!(message.contains(cause), "{message:?} should say {cause:?}");
+    // The cause is said once: in the message, or in a source.
+    let chain = fixture::chain(error);
+    assert!(chain.contains(cause), "{chain:?} should say {cause:?}");
+    if let Some(source) = std::error::Error::source(error) {
+        let source = source.to_string();
+        assert!(
+            !message.contains(&source),
+            "{message:?} repeats its source {source:?}"
+        );
+    }
     assert_eq!(error.url(), Some(url), "{message}");
     assert_eq!(error.page(), Some(page), "{message}");
 }
@@ -243,7 +252,7 @@ fn items_at_to_nothing_or_to_an_object_is_an_error() {
         let (got, error) = until_error(&mut items);
         assert!(got.is_empty());
         assert!(
-            matches!(&error, Error::ItemsPointer { pointer: p, .. } if p == pointer),
+            matches!(error.kind(), ErrorKind::ItemsPointer { pointer: p, .. } if p == pointer),
             "{error:?}"
         );
         assert_message(&error, &url, 1, found);
@@ -268,11 +277,11 @@ fn status_error_names_status_and_a_short_body_excerpt() {
     assert_message(&error, &url, 2, "HTTP 404");
     assert_message(&error, &url, 2, r#"{"message":"Not Found""#);
     assert_eq!(error.status(), Some(404));
-    match &error {
-        Error::Status { body, .. } => {
+    match error.kind() {
+        ErrorKind::Status { body, .. } => {
             assert!(body.len() <= 1024 + 4, "excerpt of {} bytes", body.len())
         }
-        other => panic!("expected Error::Status, got {other:?}"),
+        other => panic!("expected ErrorKind::Status, got {other:?}"),
     }
     assert!(
         error.to_string().len() < 1024 + 200,
@@ -296,7 +305,7 @@ fn html_body_is_not_json_and_names_the_content_type() {
     let (got, error) = until_error(&mut items);
     assert!(got.is_empty());
     assert!(
-        matches!(&error, Error::NotJson { content_type: Some(kind), .. } if kind.starts_with("text/html")),
+        matches!(error.kind(), ErrorKind::NotJson { content_type: Some(kind), .. } if kind.starts_with("text/html")),
         "{error:?}"
     );
     assert_message(&error, &server.url("/login"), 1, "text/html");
@@ -315,7 +324,7 @@ fn broken_json_names_line_and_column() {
     let mut items = server.paginator("/broken").items::<Value>();
     let (got, error) = until_error(&mut items);
     assert!(got.is_empty());
-    assert!(matches!(error, Error::Json { .. }), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Json), "{error:?}");
     assert_message(&error, &server.url("/broken"), 1, "line 2 column");
     assert!(std::error::Error::source(&error).is_some(), "source kept");
     assert_fused(&mut items);
@@ -331,10 +340,10 @@ fn object_without_an_array_suggests_items_at() {
     );
     let mut items = server.paginator("/odd").items::<Value>();
     let (_, error) = until_error(&mut items);
-    match &error {
+    match error.kind() {
         // In document order, which depends on serde_json's `preserve_order`
         // (the CLI feature turns it on).
-        Error::ItemsNotFound { keys, .. } => {
+        ErrorKind::ItemsNotFound { keys, .. } => {
             let mut keys = keys.clone();
             keys.sort();
             assert_eq!(keys, ["payload", "status"]);
@@ -362,7 +371,10 @@ fn page_count_without_a_next_link_is_next_not_found() {
         expected_names(2),
         "the page's items come first"
     );
-    assert!(matches!(error, Error::NextNotFound { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::NextNotFound { .. }),
+        "{error:?}"
+    );
     assert_message(
         &error,
         &server.url("/numbered"),
@@ -385,7 +397,10 @@ fn has_more_without_a_way_forward_is_next_not_found() {
     let mut items = server.paginator("/more").items::<Item>();
     let (got, error) = until_error(&mut items);
     assert_eq!(names(&got), expected_names(1));
-    assert!(matches!(error, Error::NextNotFound { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::NextNotFound { .. }),
+        "{error:?}"
+    );
     assert_message(&error, &server.url("/more"), 1, "has_more is true");
     assert_fused(&mut items);
 }
@@ -402,7 +417,7 @@ fn unparsable_next_url_is_invalid_next() {
     let (got, error) = until_error(&mut items);
     assert_eq!(names(&got), expected_names(2));
     assert!(
-        matches!(&error, Error::InvalidNext { next, .. } if next == "http://[::1"),
+        matches!(error.kind(), ErrorKind::InvalidNext { next, .. } if next == "http://[::1"),
         "{error:?}"
     );
     assert_message(&error, &server.url("/bad-next"), 1, "http://[::1");
@@ -414,7 +429,7 @@ fn unparsable_next_url_is_invalid_next() {
 fn bad_start_url_is_the_first_item() {
     let mut items = Paginator::new("not a url").items::<Value>();
     match items.next() {
-        Some(Err(error @ Error::InvalidUrl { .. })) => {
+        Some(Err(error)) if matches!(error.kind(), ErrorKind::InvalidUrl) => {
             assert!(error.to_string().contains("not a url"), "{error}");
             assert_eq!(error.url(), Some("not a url"));
         }
@@ -423,7 +438,10 @@ fn bad_start_url_is_the_first_item() {
     assert_fused(&mut items);
 
     let mut pages = Paginator::new("not a url").pages::<Value>();
-    assert!(matches!(pages.next(), Some(Err(Error::InvalidUrl { .. }))));
+    assert!(matches!(
+        pages.next().and_then(Result::err).map(Error::into_kind),
+        Some(ErrorKind::InvalidUrl)
+    ));
     assert_fused(&mut pages);
 }
 
@@ -434,7 +452,7 @@ fn ftp_start_url_is_an_unsupported_scheme() {
     let (got, error) = until_error(&mut items);
     assert!(got.is_empty());
     assert!(
-        matches!(&error, Error::UnsupportedScheme { scheme, .. } if scheme == "ftp"),
+        matches!(error.kind(), ErrorKind::UnsupportedScheme { scheme, .. } if scheme == "ftp"),
         "{error:?}"
     );
     assert_message(&error, url, 1, "\"ftp\"");
@@ -442,8 +460,8 @@ fn ftp_start_url_is_an_unsupported_scheme() {
 
     let mut pages = Paginator::new(url).pages::<Value>();
     assert!(matches!(
-        pages.next(),
-        Some(Err(Error::UnsupportedScheme { .. }))
+        pages.next().and_then(Result::err).map(Error::into_kind),
+        Some(ErrorKind::UnsupportedScheme { .. })
     ));
     assert_fused(&mut pages);
 }
@@ -472,7 +490,10 @@ fn a_bad_item_ends_the_walk_after_the_good_ones() {
     let mut items = server.paginator("/typed").items::<Item>();
     let (got, error) = until_error(&mut items);
     assert_eq!(names(&got), expected_names(2));
-    assert!(matches!(error, Error::Item { index: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Item { index: 2, .. }),
+        "{error:?}"
+    );
     assert_message(&error, &server.url("/typed"), 1, "item 2");
     assert_fused(&mut items);
     assert_eq!(server.request_count(), 1, "the next page is not fetched");
@@ -481,8 +502,8 @@ fn a_bad_item_ends_the_walk_after_the_good_ones() {
     let page = pages.next().expect("a page").expect("the good items");
     assert_eq!(names(page.items()), expected_names(2));
     assert!(matches!(
-        pages.next(),
-        Some(Err(Error::Item { index: 2, .. }))
+        pages.next().and_then(Result::err).map(Error::into_kind),
+        Some(ErrorKind::Item { index: 2, .. })
     ));
     assert_fused(&mut pages);
 }
@@ -740,7 +761,10 @@ fn a_bad_item_on_a_later_page_keeps_the_ones_before_it() {
     let mut items = server.paginator("/later").items::<Item>();
     let (got, error) = until_error(&mut items);
     assert_eq!(names(&got), expected_names(5));
-    assert!(matches!(error, Error::Item { index: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Item { index: 2, .. }),
+        "{error:?}"
+    );
     assert_message(&error, &server.url("/later?page=2"), 2, "item 2");
     assert_fused(&mut items);
     assert_eq!(server.request_count(), 2);
@@ -799,7 +823,7 @@ fn a_next_link_back_to_a_fetched_page_is_a_loop() {
     let (got, error) = until_error(&mut items);
     assert_eq!(names(&got), expected_names(3));
     assert!(
-        matches!(error, Error::Loop { first_page: 1, .. }),
+        matches!(error.kind(), ErrorKind::Loop { first_page: 1, .. }),
         "{error:?}"
     );
     assert_message(
@@ -826,7 +850,7 @@ fn endless_empty_pages_give_up() {
     let (got, error) = until_error(&mut items);
     assert!(got.is_empty());
     assert!(
-        matches!(error, Error::TooManyEmptyPages { count: 4, .. }),
+        matches!(error.kind(), ErrorKind::TooManyEmptyPages { count: 4, .. }),
         "{error:?}"
     );
     assert_fused(&mut items);

@@ -38,10 +38,11 @@ fn faulty_server(pages: usize, seed: u64) -> Fixture {
 
 /// Retries enough that a run of faults never ends the walk, with tiny backoffs.
 fn patient() -> RetryPolicy {
-    RetryPolicy::new()
+    RetryPolicy::builder()
         .retries(10)
         .base_delay(Duration::from_millis(1))
         .max_delay(Duration::from_millis(5))
+        .build()
 }
 
 /// Walks `paginator` (one item a page) and checks that item `1..=pages`

@@ -152,7 +152,7 @@ fn dropping_a_prefetching_iterator_cancels_its_retries() {
         None => Reply::json(json!({ "data": [1], "next_page_url": next })),
         Some(_) => Reply::status(503, "busy").with_header("Retry-After", "1"),
     });
-    let policy = RetryPolicy::new().retries(10);
+    let policy = RetryPolicy::builder().retries(10);
     let mut items = server
         .paginator("/busy")
         .retry_policy(policy)

@@ -1,25 +1,29 @@
 //! Knowing every remaining page after the first one, so they can be fetched
 //! side by side.
 //!
-//! A plan exists only when the URLs of all remaining pages follow from the
-//! first response with certainty: a page count or a total is given, and the
-//! pages are addressed by a number or an offset. Cursor and next-link walks
-//! stay sequential.
+//! A plan exists only when the requests of all remaining pages follow from
+//! the first response with certainty: a page count or a total is given, and
+//! the pages are addressed by a number or an offset. Cursor and next-link
+//! walks stay sequential. A plan is only ever a guess made early: the walk
+//! still works out each page's next request by its rule, and drops the plan
+//! at the first page where the two differ.
 
 use url::Url;
 
+use super::next::Next;
+use super::target::{counter, read, write};
+use super::{PageView, shape};
+use crate::Request;
 use crate::link_header::find_rel;
-use crate::next::{Next, PageView};
-use crate::query::{get_param, with_param};
-use crate::shape;
-use crate::strategy::{Kind, Strategy};
+use crate::request::{get_param, with_param};
+use crate::strategy::{Kind, Strategy, Target};
 
-/// The remaining pages: `count` URLs made from `base` by setting `param` to
-/// `first`, `first + step`, ...
+/// The remaining pages: `count` requests made from `base` by writing
+/// `first`, `first + step`, ... at `target`.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
-    pub base: Url,
-    pub param: String,
+    pub base: Request,
+    pub target: Target,
     pub first: u64,
     pub step: u64,
     pub count: u64,
@@ -28,47 +32,49 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The URL of the `index`-th remaining page (0-based).
-    pub(crate) fn url(&self, index: u64) -> Url {
+    /// The request of the `index`-th remaining page (0-based).
+    pub(crate) fn request(&self, index: u64) -> Request {
         let value = self.first.saturating_add(index.saturating_mul(self.step));
-        with_param(&self.base, &self.param, &value.to_string())
+        let value = counter(&self.base, &self.target, value);
+        // The base already carries a value of this kind at `target`: the rule wrote it there.
+        write(&self.base, &self.target, &value).unwrap_or_else(|_| self.base.clone())
     }
 }
 
 /// The plan for the pages after `page`, whose next step is `next`.
 pub(crate) fn plan(strategy: &Strategy, page: &PageView<'_>, next: &Next) -> Option<Plan> {
-    let Next::Follow { url: next_url, .. } = next else {
+    let Next::Follow { request: next, .. } = next else {
         return None;
     };
     match &strategy.kind {
-        Kind::PageNumber { param } => {
-            let first = number(next_url, param)?;
-            let last = last_page(page, param)?;
-            numbered(next_url, param, first, last)
+        Kind::PageNumber { target } => {
+            let first = number(next, target)?;
+            let last = last_page(page, target)?;
+            numbered(next, target, first, last, strategy.clone())
         }
-        Kind::Offset { offset_param, .. } => {
-            let first = number(next_url, offset_param)?;
+        Kind::Offset { target, .. } => {
+            let first = number(next, target)?;
             let step = page.item_count as u64;
             let total = shape::total(page.envelope, page.headers)?;
             let count = total.checked_sub(first)?.div_ceil(step.max(1));
-            let base = next_url.clone();
             (step > 0 && count > 0).then(|| Plan {
-                base,
-                param: offset_param.clone(),
+                base: next.clone(),
+                target: target.clone(),
                 first,
                 step,
                 count,
                 via: strategy.clone(),
             })
         }
-        Kind::Auto => auto(page, next_url),
+        Kind::Auto => auto(page, next),
         _ => None,
     }
 }
 
 /// Auto-detected walks: the next and last URLs differ in exactly one
 /// numeric query parameter, which is then the page number.
-fn auto(page: &PageView<'_>, next_url: &Url) -> Option<Plan> {
+fn auto(page: &PageView<'_>, next: &Request) -> Option<Plan> {
+    let next_url = next.url();
     let last_url = last_url(page)?;
     let param = next_url.query_pairs().find_map(|(name, value)| {
         let last_value: u64 = get_param(&last_url, &name)?.parse().ok()?;
@@ -78,38 +84,40 @@ fn auto(page: &PageView<'_>, next_url: &Url) -> Option<Plan> {
             && next_url.path() == last_url.path();
         same_otherwise.then(|| name.into_owned())
     })?;
+    let target = Target::query(param.as_str());
     // The next page must be the one after this page, or the plan would skip some.
-    let first = number(next_url, &param)?;
-    let current: u64 = get_param(page.request_url, &param)
+    let first = number(next, &target)?;
+    let current: u64 = get_param(page.request.url(), &param)
         .and_then(|value| value.parse().ok())
         .unwrap_or(1);
     if Some(first) != current.checked_add(1) {
         return None;
     }
-    numbered(next_url, &param, first, number(&last_url, &param)?)
+    let last = number(&Request::get(last_url), &target)?;
+    numbered(next, &target, first, last, Strategy::page_number(param))
 }
 
-fn numbered(base: &Url, param: &str, first: u64, last: u64) -> Option<Plan> {
+fn numbered(base: &Request, target: &Target, first: u64, last: u64, via: Strategy) -> Option<Plan> {
     let count = last.checked_sub(first)?.checked_add(1)?;
     Some(Plan {
         base: base.clone(),
-        param: param.to_owned(),
+        target: target.clone(),
         first,
         step: 1,
         count,
-        via: Strategy::page_number(param),
+        via,
     })
 }
 
-fn number(url: &Url, param: &str) -> Option<u64> {
-    get_param(url, param)?.trim().parse().ok()
+fn number(request: &Request, target: &Target) -> Option<u64> {
+    read(request, target)?.trim().parse().ok()
 }
 
 /// The last page's number: given directly, by the `rel="last"` link, or as
 /// the total divided by the page size.
-fn last_page(page: &PageView<'_>, param: &str) -> Option<u64> {
+fn last_page(page: &PageView<'_>, target: &Target) -> Option<u64> {
     shape::last_page(page.envelope, page.headers)
-        .or_else(|| last_url(page).and_then(|url| number(&url, param)))
+        .or_else(|| last_url(page).and_then(|url| number(&Request::get(url), target)))
         .or_else(|| {
             let total = shape::total(page.envelope, page.headers)?;
             let per_page = per_page(page)?;
@@ -148,8 +156,8 @@ fn sorted_pairs(url: &Url) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::link_header;
+    use http::HeaderMap;
     use serde_json::Value;
-    use ureq::http::HeaderMap;
 
     fn plan_for(
         strategy: Strategy,
@@ -169,8 +177,9 @@ mod tests {
             .and_then(|p| body.pointer(&p).and_then(Value::as_array).map(Vec::len))
             .unwrap_or(0);
         let none = || None;
+        let request = Request::get(url.clone());
         let view = PageView {
-            request_url: &url,
+            request: &request,
             final_url: &url,
             headers: &header_map,
             links: &links,
@@ -179,13 +188,13 @@ mod tests {
             items_seen: items as u64,
             last_item: &none,
         };
-        let next = crate::next::next_step(&strategy, &view).expect("a next step");
+        let next = crate::rules::next::next_step(&strategy, &view).expect("a next step");
         plan(&strategy, &view, &next)
     }
 
     fn urls(plan: &Plan) -> Vec<String> {
         (0..plan.count)
-            .map(|index| plan.url(index).to_string())
+            .map(|index| plan.request(index).url().to_string())
             .collect()
     }
 
@@ -219,8 +228,8 @@ mod tests {
         });
         let plan = plan_for(Strategy::auto(), "http://h/p", "", body, &[]).expect("a plan");
         assert_eq!(
-            (plan.param.as_str(), plan.first, plan.count),
-            ("page[number]", 2, 2)
+            (plan.target, plan.first, plan.count),
+            (Target::query("page[number]"), 2, 2)
         );
     }
 

@@ -4,8 +4,10 @@
 //! Keeping them here, away from any HTTP, lets each rule be tested on a bare
 //! `serde_json::Value`.
 
+use http::HeaderMap;
 use serde_json::Value;
-use ureq::http::HeaderMap;
+
+use crate::json_pointer;
 
 /// Field names that hold the items, in order of preference.
 pub(crate) const ITEM_KEYS: &[&str] = &["data", "items", "results", "value", "records", "entries"];
@@ -47,12 +49,12 @@ pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
         return Ok(format!("/{key}"));
     }
     if let Some(key) = single_array_key(object) {
-        return Ok(format!("/{}", escape_pointer(key)));
+        return Ok(format!("/{}", json_pointer::escape(key)));
     }
     // HAL puts the items in `_embedded.<relation>`.
     if let Some(Value::Object(embedded)) = object.get("_embedded") {
         if let Some(key) = single_array_key(embedded) {
-            return Ok(format!("/_embedded/{}", escape_pointer(key)));
+            return Ok(format!("/_embedded/{}", json_pointer::escape(key)));
         }
     }
     Err(object.keys().cloned().collect())
@@ -64,10 +66,6 @@ fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
         (Some((key, _)), None) => Some(key),
         _ => None,
     }
-}
-
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// A non-negative integer, also when sent as a string (`"150"`).

@@ -1,156 +1,14 @@
-//! The retry and rate-limit policy, as pure functions over statuses and headers.
+//! What servers say about waiting, as pure functions over headers.
 //!
 //! Servers say "wait" in many dialects: `Retry-After` as seconds or as an
 //! HTTP-date, GitHub's `X-RateLimit-*` headers, and both drafts of the IETF
 //! `RateLimit` fields. This module reads them all, tolerantly, and never
 //! panics, whatever the server sends.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ureq::http::HeaderMap;
-use ureq::http::header::RETRY_AFTER;
-
-/// How failed requests are retried and how long pagewalk may wait for a server.
-///
-/// ```
-/// use std::time::Duration;
-/// use pagewalk::RetryPolicy;
-///
-/// let policy = RetryPolicy::new().retries(5).max_wait(Duration::from_secs(60));
-/// assert_eq!(policy.retries_allowed(), 5);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    retries: u32,
-    base_delay: Duration,
-    max_delay: Duration,
-    max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> RetryPolicy {
-        RetryPolicy {
-            retries: 3,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(30),
-            max_wait: Duration::from_secs(5 * 60),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The default policy: see each setter for its default.
-    pub fn new() -> RetryPolicy {
-        RetryPolicy::default()
-    }
-
-    /// A policy that never retries; the waits it accepts keep their defaults.
-    pub fn none() -> RetryPolicy {
-        RetryPolicy::default().retries(0)
-    }
-
-    /// Retries a failed request up to `n` times, not counting the first try.
-    /// Defaults to 3.
-    pub fn retries(mut self, n: u32) -> RetryPolicy {
-        self.retries = n;
-        self
-    }
-
-    /// Sets the base of the exponential backoff: retry number `k` (from 0)
-    /// sleeps a random time up to `d * 2^k`. Defaults to 250 ms.
-    pub fn base_delay(mut self, d: Duration) -> RetryPolicy {
-        self.base_delay = d;
-        self
-    }
-
-    /// Caps one backoff sleep. Defaults to 30 seconds.
-    pub fn max_delay(mut self, d: Duration) -> RetryPolicy {
-        self.max_delay = d;
-        self
-    }
-
-    /// Sets the longest wait accepted from a server, through `Retry-After` or
-    /// a rate-limit reset; a longer one is an
-    /// [`Error::WaitTooLong`](crate::Error::WaitTooLong) rather than a stall.
-    /// Defaults to 5 minutes.
-    pub fn max_wait(mut self, d: Duration) -> RetryPolicy {
-        self.max_wait = d;
-        self
-    }
-
-    /// The most retries of one request, not counting the first try.
-    pub fn retries_allowed(&self) -> u32 {
-        self.retries
-    }
-
-    /// The base of the exponential backoff.
-    pub fn backoff_base(&self) -> Duration {
-        self.base_delay
-    }
-
-    /// The cap of one backoff sleep.
-    pub fn backoff_cap(&self) -> Duration {
-        self.max_delay
-    }
-
-    /// The longest wait accepted from a server.
-    pub fn longest_wait(&self) -> Duration {
-        self.max_wait
-    }
-
-    /// Full-jitter exponential backoff for retry number `attempt` (from 0): a
-    /// uniformly random duration in `[0, min(max_delay, base * 2^attempt)]`.
-    pub(crate) fn backoff(&self, attempt: u32, jitter: &mut Jitter) -> Duration {
-        let ceiling = 1u32
-            .checked_shl(attempt)
-            .and_then(|factor| self.base_delay.checked_mul(factor))
-            .map_or(self.max_delay, |delay| delay.min(self.max_delay));
-        let secs = ceiling.as_secs_f64() * jitter.next_fraction();
-        // Float rounding must not push the sleep past its ceiling.
-        Duration::try_from_secs_f64(secs).map_or(ceiling, |delay| delay.min(ceiling))
-    }
-}
-
-/// Whether a response with this status is worth another try.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// A small seeded PRNG (SplitMix64), so that jitter needs no `rand` dependency.
-pub(crate) struct Jitter {
-    state: u64,
-}
-
-impl Jitter {
-    /// A generator seeded from the process's random hasher keys and the clock,
-    /// so that clients started together do not retry in lockstep.
-    pub(crate) fn new() -> Jitter {
-        let mut hasher = RandomState::new().build_hasher();
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        hasher.write_u128(nanos);
-        Jitter::seeded(hasher.finish())
-    }
-
-    /// A generator with a fixed seed, for reproducible tests.
-    pub(crate) fn seeded(seed: u64) -> Jitter {
-        Jitter { state: seed }
-    }
-
-    /// A uniformly random number in `[0, 1)`.
-    pub(crate) fn next_fraction(&mut self) -> f64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        // The top 53 bits fill an f64 mantissa exactly.
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use http::HeaderMap;
+use http::header::RETRY_AFTER;
 
 /// Parses a `Retry-After` value: delta-seconds (`120`), the forms real servers
 /// send (`1.5`, `30s`, ` 2 `), or an HTTP-date relative to `now` (a date in the
@@ -299,8 +157,8 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::{HeaderName, HeaderValue};
     use proptest::prelude::*;
-    use ureq::http::{HeaderName, HeaderValue};
 
     const NOW: u64 = 1_700_000_000;
 
@@ -321,58 +179,6 @@ mod tests {
 
     fn secs(n: u64) -> Option<Duration> {
         Some(Duration::from_secs(n))
-    }
-
-    #[test]
-    fn defaults_and_setters() {
-        let policy = RetryPolicy::new();
-        assert_eq!(policy, RetryPolicy::default());
-        assert_eq!(policy.retries_allowed(), 3);
-        assert_eq!(policy.backoff_base(), Duration::from_millis(250));
-        assert_eq!(policy.backoff_cap(), Duration::from_secs(30));
-        assert_eq!(policy.longest_wait(), Duration::from_secs(300));
-        assert_eq!(RetryPolicy::none(), policy.clone().retries(0));
-        let custom = policy.base_delay(Duration::ZERO).max_wait(Duration::ZERO);
-        assert_eq!(custom.longest_wait(), Duration::ZERO);
-    }
-
-    #[test]
-    fn retryable_statuses() {
-        let retryable: Vec<u16> = (100..600).filter(|&s| is_retryable_status(s)).collect();
-        assert_eq!(retryable, [408, 429, 500, 502, 503, 504]);
-    }
-
-    #[test]
-    fn backoff_stays_within_bounds() {
-        let (base, cap) = (Duration::from_millis(100), Duration::from_secs(1));
-        let policy = RetryPolicy::new().base_delay(base).max_delay(cap);
-        let mut jitter = Jitter::seeded(42);
-        for attempt in 0..10 {
-            let ceiling = (base * 2u32.pow(attempt)).min(cap);
-            for _ in 0..200 {
-                assert!(policy.backoff(attempt, &mut jitter) <= ceiling);
-            }
-        }
-        for attempt in [31, 32, 64, 1000, u32::MAX] {
-            assert!(policy.backoff(attempt, &mut jitter) <= cap);
-        }
-        let max = Duration::MAX;
-        RetryPolicy::new()
-            .base_delay(max)
-            .max_delay(max)
-            .backoff(1000, &mut jitter);
-    }
-
-    #[test]
-    fn backoff_is_full_jitter() {
-        let second = Duration::from_secs(1);
-        let policy = RetryPolicy::new().base_delay(second).max_delay(second);
-        let mut jitter = Jitter::seeded(7);
-        let draws: Vec<Duration> = (0..1000).map(|_| policy.backoff(5, &mut jitter)).collect();
-        assert!(draws.iter().any(|&d| d < second / 20));
-        assert!(draws.iter().any(|&d| d > second * 19 / 20));
-        let mut jitter = Jitter::new();
-        assert!((0..1000).all(|_| (0.0..1.0).contains(&jitter.next_fraction())));
     }
 
     #[test]

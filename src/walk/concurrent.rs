@@ -15,11 +15,13 @@ use std::thread;
 
 use serde::de::DeserializeOwned;
 
+use super::engine::{Fetched, Walk};
+use super::fetch::PageRequest;
 use crate::Error;
-use crate::decode::Decoded;
-use crate::fetch::Response;
-use crate::plan::Plan;
-use crate::walk::{Fetched, PageRequest, Walk, fetch_decoded};
+use crate::http::Response;
+use crate::http::origin::{Credentials, Outgoing};
+use crate::rules::decode::Decoded;
+use crate::rules::plan::Plan;
 
 type Outcome<T> = Result<(Response, Decoded<T>), Error>;
 
@@ -65,6 +67,8 @@ impl Shared {
 pub(crate) struct Concurrent<T> {
     walk: Box<Walk>,
     plan: Plan,
+    /// Planned pages share the first next request's origin, and its verdict.
+    credentials: Credentials,
     /// Plan indexes `0..count` are fetched by the workers.
     count: u64,
     results: Receiver<Message<T>>,
@@ -80,7 +84,8 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
         plan: Plan,
         workers: usize,
     ) -> Result<Concurrent<T>, Box<Walk>> {
-        let Some(request) = walk.page_request() else {
+        let (Some(request), Some(credentials)) = (walk.page_request(), walk.next_credentials())
+        else {
             return Err(walk);
         };
         let count = walk
@@ -101,6 +106,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
             let job = Job {
                 request: request.clone(),
                 plan: plan.clone(),
+                credentials,
                 count,
                 window,
                 first_page,
@@ -120,6 +126,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
         Ok(Concurrent {
             walk,
             plan,
+            credentials,
             count,
             results,
             buffer: BTreeMap::new(),
@@ -156,12 +163,17 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
         let delivering = self.delivering;
         self.shared
             .update(|progress| progress.delivering = delivering);
-        let url = self.plan.url(index);
+        let sent = Outgoing {
+            request: self.plan.request(index),
+            credentials: self.credentials,
+        };
         match outcome {
             Ok((response, decoded)) => {
                 let planned_next = (self.delivering < self.count)
-                    .then(|| (self.plan.url(self.delivering), self.plan.via.clone()));
-                let fetched = self.walk.deliver(response, decoded, &url, planned_next);
+                    .then(|| (self.plan.request(self.delivering), self.plan.via.clone()));
+                let fetched =
+                    self.walk
+                        .deliver(&sent, response, decoded, planned_next, &mut |_, _| {});
                 if fetched.error.is_some() || self.walk.is_over() {
                     self.stop();
                 }
@@ -185,7 +197,10 @@ impl<T> Drop for Concurrent<T> {
     fn drop(&mut self) {
         self.shared.update(|progress| progress.stopped = true);
         // Requests in flight give up their retries and waits.
-        self.walk.config().cancelled.store(true, Ordering::Relaxed);
+        self.walk
+            .settings()
+            .cancelled
+            .store(true, Ordering::Relaxed);
     }
 }
 
@@ -193,6 +208,7 @@ impl<T> Drop for Concurrent<T> {
 struct Job<T> {
     request: PageRequest,
     plan: Plan,
+    credentials: Credentials,
     count: u64,
     window: u64,
     first_page: u64,
@@ -211,12 +227,13 @@ impl<T: DeserializeOwned> Job<T> {
 
     fn run(self) {
         while let Some(index) = self.take_index() {
-            let mut outcome = fetch_decoded::<T>(
-                &self.request,
-                &self.plan.url(index),
-                self.first_page + index,
-                0,
-            );
+            let outgoing = Outgoing {
+                request: self.plan.request(index),
+                credentials: self.credentials,
+            };
+            let mut outcome = self
+                .request
+                .fetch::<T>(&outgoing, self.first_page + index, 0);
             // Planned pages are numbered, never keyset, so their body is not
             // read again: free it while the page waits in the reorder buffer.
             if let Ok((response, _)) = &mut outcome {

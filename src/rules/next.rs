@@ -4,35 +4,19 @@
 //! each rule is tested on literal bodies and headers.
 
 use serde_json::Value;
-use ureq::http::HeaderMap;
-use url::Url;
 
-use crate::link_header::{Link, find_rel};
-use crate::query::{get_param, with_param};
-use crate::shape;
-use crate::strategy::{Kind, Strategy};
-
-/// What [`next_step`] needs to know about one response.
-pub(crate) struct PageView<'a> {
-    /// The URL as requested: cursor, page, offset and keyset rewrite it.
-    pub request_url: &'a Url,
-    /// The URL after redirects: relative links resolve against it.
-    pub final_url: &'a Url,
-    pub headers: &'a HeaderMap,
-    pub links: &'a [Link],
-    /// The body without its items.
-    pub envelope: &'a Value,
-    pub item_count: usize,
-    /// Items of the whole walk so far, this page's included.
-    pub items_seen: u64,
-    /// The page's last item as JSON; only keyset pagination needs it, so it is computed on demand.
-    pub last_item: &'a dyn Fn() -> Option<Value>,
-}
+use super::target::{counter, read, read_token, write};
+use super::{PageView, shape};
+use crate::Request;
+use crate::link_header::find_rel;
+use crate::strategy::{Kind, Strategy, Target, Token};
 
 /// Where the walk goes after a page.
+// Short-lived, one per page: boxing `Follow` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, PartialEq)]
 pub(crate) enum Next {
-    Follow { url: Url, via: Strategy },
+    Follow { request: Request, via: Strategy },
     End,
 }
 
@@ -53,61 +37,98 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
         },
         Kind::NextUrl { pointer } => match shape::url_at(page.envelope, pointer) {
             _ if has_more == Some(false) => Ok(Next::End),
-            Some(text) => follow_url(page, text, Strategy::next_url(pointer.as_str())),
+            Some(text) => follow_url(page, text, strategy.clone()),
             None => match page.envelope.pointer(pointer) {
                 None | Some(Value::Null) | Some(Value::String(_)) => end_or_more(page),
                 Some(other) => Err(invalid(other, "not a URL string or an object with href")),
             },
         },
-        Kind::Cursor { pointer, param } => match page.envelope.pointer(pointer) {
-            _ if has_more == Some(false) => Ok(Next::End),
-            None | Some(Value::Null) => end_or_more(page),
-            Some(Value::String(text)) if text.is_empty() => end_or_more(page),
-            Some(value) => follow_param(page, param, value, strategy.clone()),
-        },
-        Kind::PageNumber { param } => {
-            if page.item_count == 0 || has_more == Some(false) {
-                return Ok(Next::End);
-            }
-            let current = match get_param(page.request_url, param) {
-                Some(text) => text.trim().parse::<u64>().map_err(|_| {
-                    invalid(
-                        &Value::String(text.clone()),
-                        "page number is not an integer",
-                    )
-                })?,
-                None => shape::current_page(page.envelope).unwrap_or(1),
-            };
-            let last = shape::last_page(page.envelope, page.headers);
-            let total = shape::total(page.envelope, page.headers);
-            if last.is_some_and(|last| current >= last)
-                || total.is_some_and(|total| page.items_seen >= total)
-            {
-                return Ok(Next::End);
-            }
-            let next = current
-                .checked_add(1)
-                .ok_or_else(|| invalid(&Value::from(current), "page number overflows"))?;
-            follow_param(page, param, &Value::from(next), strategy.clone())
-        }
-        Kind::Offset { offset_param, .. } => {
-            if page.item_count == 0 || has_more == Some(false) {
-                return Ok(Next::End);
-            }
-            let current = match get_param(page.request_url, offset_param) {
-                Some(text) => text.trim().parse::<u64>().map_err(|_| {
-                    invalid(&Value::String(text.clone()), "offset is not an integer")
-                })?,
-                None => 0,
-            };
-            let next = current.saturating_add(page.item_count as u64);
-            if shape::total(page.envelope, page.headers).is_some_and(|total| next >= total) {
-                return Ok(Next::End);
-            }
-            follow_param(page, offset_param, &Value::from(next), strategy.clone())
-        }
-        Kind::Keyset { param, field } => keyset(page, has_more, param, field, strategy.clone()),
+        Kind::Cursor { token, target } => cursor(page, has_more, token, target, strategy),
+        Kind::PageNumber { target } => page_number(page, has_more, target, strategy),
+        Kind::Offset { target, .. } => offset(page, has_more, target, strategy),
+        Kind::Keyset { target, field } => keyset(page, has_more, target, field, strategy.clone()),
     }
+}
+
+fn cursor(
+    page: &PageView<'_>,
+    has_more: Option<bool>,
+    token: &Token,
+    target: &Target,
+    strategy: &Strategy,
+) -> Result<Next, Problem> {
+    if has_more == Some(false) {
+        return Ok(Next::End);
+    }
+    match read_token(page, token) {
+        None => end_or_more(page),
+        Some(Value::String(text)) if text.is_empty() => end_or_more(page),
+        Some(value) => follow(page, target, &value, strategy.clone()),
+    }
+}
+
+fn page_number(
+    page: &PageView<'_>,
+    has_more: Option<bool>,
+    target: &Target,
+    strategy: &Strategy,
+) -> Result<Next, Problem> {
+    if page.item_count == 0 || has_more == Some(false) {
+        return Ok(Next::End);
+    }
+    let current = match read(page.request, target) {
+        Some(text) => text.trim().parse::<u64>().map_err(|_| {
+            invalid(
+                &Value::String(text.clone()),
+                "page number is not an integer",
+            )
+        })?,
+        None => shape::current_page(page.envelope).unwrap_or(1),
+    };
+    let last = shape::last_page(page.envelope, page.headers);
+    let total = shape::total(page.envelope, page.headers);
+    if last.is_some_and(|last| current >= last)
+        || total.is_some_and(|total| page.items_seen >= total)
+    {
+        return Ok(Next::End);
+    }
+    let next = current
+        .checked_add(1)
+        .ok_or_else(|| invalid(&Value::from(current), "page number overflows"))?;
+    follow(
+        page,
+        target,
+        &counter(page.request, target, next),
+        strategy.clone(),
+    )
+}
+
+fn offset(
+    page: &PageView<'_>,
+    has_more: Option<bool>,
+    target: &Target,
+    strategy: &Strategy,
+) -> Result<Next, Problem> {
+    if page.item_count == 0 || has_more == Some(false) {
+        return Ok(Next::End);
+    }
+    let current = match read(page.request, target) {
+        Some(text) => text
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| invalid(&Value::String(text.clone()), "offset is not an integer"))?,
+        None => 0,
+    };
+    let next = current.saturating_add(page.item_count as u64);
+    if shape::total(page.envelope, page.headers).is_some_and(|total| next >= total) {
+        return Ok(Next::End);
+    }
+    follow(
+        page,
+        target,
+        &counter(page.request, target, next),
+        strategy.clone(),
+    )
 }
 
 fn auto(page: &PageView<'_>, has_more: Option<bool>) -> Result<Next, Problem> {
@@ -128,20 +149,16 @@ fn auto(page: &PageView<'_>, has_more: Option<bool>) -> Result<Next, Problem> {
         match page.envelope.pointer(pointer) {
             Some(Value::String(text)) if text.is_empty() => {}
             Some(value @ (Value::String(_) | Value::Number(_))) => {
-                return follow_param(page, param, value, Strategy::cursor(*pointer, *param));
+                let via = Strategy::cursor(*pointer, *param);
+                return follow(page, &Target::query(*param), value, via);
             }
             _ => {}
         }
     }
     if page.envelope.get("object") == Some(&Value::String("list".into())) && has_more == Some(true)
     {
-        return keyset(
-            page,
-            has_more,
-            "starting_after",
-            "/id",
-            Strategy::keyset("starting_after", "/id"),
-        );
+        let via = Strategy::keyset("starting_after", "/id");
+        return keyset(page, has_more, &Target::query("starting_after"), "/id", via);
     }
     end_or_more(page)
 }
@@ -163,7 +180,7 @@ fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
 fn keyset(
     page: &PageView<'_>,
     has_more: Option<bool>,
-    param: &str,
+    target: &Target,
     field: &str,
     via: Strategy,
 ) -> Result<Next, Problem> {
@@ -172,19 +189,22 @@ fn keyset(
     }
     let last = (page.last_item)().unwrap_or(Value::Null);
     match last.pointer(field) {
-        Some(value @ (Value::String(_) | Value::Number(_))) => {
-            follow_param(page, param, value, via)
-        }
+        Some(value) if !value.is_null() => follow(page, target, value, via),
         _ => Err(Problem::Invalid {
             next: field.to_owned(),
-            reason: format!("the last item has no string or number at {field}"),
+            reason: format!("the last item has no value at {field}"),
         }),
     }
 }
 
+/// The next request to the URL `text`, resolved against where the page came
+/// from; it keeps the request's method and body.
 fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
     match page.final_url.join(text) {
-        Ok(url) => Ok(Next::Follow { url, via }),
+        Ok(url) => Ok(Next::Follow {
+            request: page.request.clone().with_url(url),
+            via,
+        }),
         Err(error) => Err(Problem::Invalid {
             next: text.to_owned(),
             reason: error.to_string(),
@@ -192,21 +212,17 @@ fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Pr
     }
 }
 
-fn follow_param(
+/// The next request: the one sent, with `value` written at `target`.
+fn follow(
     page: &PageView<'_>,
-    param: &str,
+    target: &Target,
     value: &Value,
     via: Strategy,
 ) -> Result<Next, Problem> {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        Value::Number(number) => number.to_string(),
-        other => return Err(invalid(other, "not a string or a number")),
-    };
-    Ok(Next::Follow {
-        url: with_param(page.request_url, param, &text),
-        via,
-    })
+    match write(page.request, target, value) {
+        Ok(request) => Ok(Next::Follow { request, via }),
+        Err(reason) => Err(invalid(value, &reason)),
+    }
 }
 
 fn invalid(value: &Value, reason: &str) -> Problem {
@@ -257,8 +273,10 @@ fn hint(envelope: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link_header;
+    use crate::link_header::{self, Link};
+    use http::HeaderMap;
     use serde_json::json;
+    use url::Url;
 
     struct Response {
         url: Url,
@@ -300,8 +318,9 @@ mod tests {
         }
         fn step(&self, strategy: Strategy) -> Result<Next, Problem> {
             let last = || self.items.last().cloned();
+            let request = Request::get(self.url.clone());
             let view = PageView {
-                request_url: &self.url,
+                request: &request,
                 final_url: &self.url,
                 headers: &self.headers,
                 links: &self.links,
@@ -314,7 +333,7 @@ mod tests {
         }
         fn next_url(&self, strategy: Strategy) -> String {
             match self.step(strategy) {
-                Ok(Next::Follow { url, .. }) => url.into(),
+                Ok(Next::Follow { request, .. }) => request.url().to_string(),
                 other => panic!("expected a next page, got {other:?}"),
             }
         }

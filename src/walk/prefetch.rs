@@ -7,9 +7,9 @@ use std::thread::{self, JoinHandle};
 
 use serde::de::DeserializeOwned;
 
+use super::engine::{Fetched, Walk};
+use super::settings::Settings;
 use crate::Error;
-use crate::paginator::Config;
-use crate::walk::{Fetched, Walk};
 
 /// The most pages fetched ahead, whatever is asked: the channel's slots are
 /// allocated up front.
@@ -20,7 +20,7 @@ pub(crate) struct Prefetch<T> {
     receiver: Receiver<Result<Fetched<T>, Error>>,
     thread: Option<JoinHandle<()>>,
     /// Shared with the thread's walk: dropping the iterator cancels through it.
-    config: Arc<Config>,
+    settings: Arc<Settings>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
@@ -29,7 +29,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
         // The thread holds one finished page while it waits to hand it over,
         // so a channel of `ahead - 1` keeps it exactly `ahead` pages ahead.
         let (sender, receiver) = sync_channel(ahead.clamp(1, MAX_AHEAD) - 1);
-        let config = Arc::clone(walk.config());
+        let settings = Arc::clone(walk.settings());
         // The walk travels through a channel so that it is still ours if the
         // thread cannot be spawned.
         let (hand_over, take_over) = sync_channel::<Box<Walk>>(1);
@@ -47,7 +47,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
         Ok(Prefetch {
             receiver,
             thread: Some(thread),
-            config,
+            settings,
         })
     }
 
@@ -79,6 +79,6 @@ impl<T> Drop for Prefetch<T> {
         // Dropping the receiver unblocks a pending send; cancelling stops the
         // retries and waits of a request in flight. The request itself is
         // finished first (ureq cannot abort it), then the thread exits.
-        self.config.cancelled.store(true, Ordering::Relaxed);
+        self.settings.cancelled.store(true, Ordering::Relaxed);
     }
 }

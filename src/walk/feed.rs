@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::concurrent::Concurrent;
-use crate::paginator::Config;
-use crate::prefetch::Prefetch;
-use crate::walk::{Fetched, Walk};
+use super::concurrent::Concurrent;
+use super::engine::{Fetched, Walk};
+use super::prefetch::Prefetch;
+use super::settings::Settings;
+use crate::rules::plan::{Plan, plan};
 use crate::{Checkpoint, Error, Page};
 
 /// The pages of a walk, in order.
@@ -28,10 +29,10 @@ enum State<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Source<T> {
-    /// The source for `config`, and where the walk stands before its first page.
-    pub(crate) fn new(config: Arc<Config>) -> (Source<T>, Checkpoint) {
-        let (prefetch, concurrency) = (config.prefetch, config.concurrency);
-        let walk = Walk::new(config);
+    /// The source for `settings`, and where the walk stands before its first page.
+    pub(crate) fn new(settings: Arc<Settings>) -> (Source<T>, Checkpoint) {
+        let (prefetch, concurrency) = (settings.prefetch, settings.concurrency);
+        let walk = Walk::new(settings);
         let start = walk.checkpoint();
         let source = Source {
             state: State::Inline(Box::new(walk)),
@@ -49,13 +50,17 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
             self.start_prefetch();
         }
         match &mut self.state {
-            State::Inline(walk) => {
-                let first = walk.next_page();
-                if self.concurrency > 1 {
-                    self.start_concurrent();
-                }
+            State::Inline(walk) if self.concurrency > 1 => {
+                // The first page decides whether the rest can be planned.
+                let strategy = walk.settings().strategy.clone();
+                let mut planned = None;
+                let first = walk.next_page_observed(&mut |view, next| {
+                    planned = plan(&strategy, view, next);
+                });
+                self.start_concurrent(planned);
                 first
             }
+            State::Inline(walk) => walk.next_page(),
             State::Prefetch(prefetch) => prefetch.next_page(),
             State::Concurrent(concurrent) => concurrent.next_page(),
             State::Switching => None,
@@ -76,14 +81,15 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         }
     }
 
-    /// After the first page: workers if the walk has a plan, else prefetch or inline.
-    fn start_concurrent(&mut self) {
+    /// After the first page: workers if it gave a plan and the walk goes on,
+    /// else prefetch or inline.
+    fn start_concurrent(&mut self, plan: Option<Plan>) {
         // Planning happens once, after the first page.
         let workers = std::mem::take(&mut self.concurrency);
-        let State::Inline(mut walk) = std::mem::replace(&mut self.state, State::Switching) else {
+        let State::Inline(walk) = std::mem::replace(&mut self.state, State::Switching) else {
             return;
         };
-        self.state = match walk.take_plan() {
+        self.state = match plan.filter(|_| !walk.is_over()) {
             Some(plan) => match Concurrent::start(walk, plan, workers) {
                 Ok(concurrent) => State::Concurrent(Box::new(concurrent)),
                 Err(walk) => State::Inline(walk),
@@ -111,8 +117,8 @@ pub(crate) struct PageFeed<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
-    pub(crate) fn new(config: Arc<Config>) -> PageFeed<T> {
-        let (source, start) = Source::new(config);
+    pub(crate) fn new(settings: Arc<Settings>) -> PageFeed<T> {
+        let (source, start) = Source::new(settings);
         PageFeed {
             after_error: start.clone(),
             source,

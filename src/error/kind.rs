@@ -1,0 +1,251 @@
+//! What went wrong: the kinds of [`Error`](crate::Error), each with its details.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::text::escape;
+
+/// What went wrong, with the details of each kind of failure.
+///
+/// New kinds and new details may come in minor versions: the enum and every
+/// kind with details are `#[non_exhaustive]`, so match them with a `_` arm
+/// and `..`.
+///
+/// The page and the URL are on the [`Error`](crate::Error) itself, and the
+/// underlying error, if any, is its [`source`](std::error::Error::source).
+/// Text a server sent (a body excerpt, a key, a link) is kept as it came and
+/// escaped only when displayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The start URL, or a URL built from it, is not a valid absolute URL;
+    /// the source says why.
+    InvalidUrl,
+
+    /// The URL's scheme is neither `http` nor `https`.
+    #[non_exhaustive]
+    UnsupportedScheme {
+        /// Its scheme.
+        scheme: String,
+    },
+
+    /// The server answered with an error status (after any retries).
+    #[non_exhaustive]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// At most about 1 KiB of the response body.
+        body: String,
+    },
+
+    /// The request could not be sent or the response not read (after any
+    /// retries); the source says why.
+    Transport,
+
+    /// The request timed out (after any retries); the source says which
+    /// phase.
+    Timeout,
+
+    /// The response body is larger than
+    /// [`max_body_size`](crate::Paginator::max_body_size).
+    #[non_exhaustive]
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
+    /// The body is not JSON at all: the server probably sent an HTML page or
+    /// plain text. The source is the parse error.
+    #[non_exhaustive]
+    NotJson {
+        /// The `Content-Type` the server sent, if any.
+        content_type: Option<String>,
+    },
+
+    /// The body claims to be JSON but does not parse; the source has the
+    /// line and column.
+    Json,
+
+    /// No array of items was found in the body.
+    #[non_exhaustive]
+    ItemsNotFound {
+        /// The top-level keys of the body, to help choose a pointer.
+        keys: Vec<String>,
+    },
+
+    /// The pointer given to [`items_at`](crate::Paginator::items_at) does
+    /// not lead to an array.
+    #[non_exhaustive]
+    ItemsPointer {
+        /// The JSON pointer.
+        pointer: String,
+        /// What was found there instead, such as "points to nothing".
+        found: String,
+    },
+
+    /// One item does not deserialize into the requested type; the source is
+    /// the deserialization error.
+    #[non_exhaustive]
+    Item {
+        /// Index of the item within its page, 0-based.
+        index: usize,
+        /// The item as JSON text, so that nothing is lost: the walk's
+        /// checkpoint counts it as delivered.
+        json: String,
+    },
+
+    /// The response says more pages exist, but no way to request them was
+    /// found.
+    #[non_exhaustive]
+    NextNotFound {
+        /// What in the response says there is more.
+        evidence: String,
+        /// Which strategy would likely work.
+        hint: String,
+    },
+
+    /// A next-page URL or cursor was found but is unusable.
+    #[non_exhaustive]
+    InvalidNext {
+        /// The offending value, as found.
+        next: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+
+    /// A next link or redirect leads to another origin and
+    /// [`allow_cross_origin`](crate::Paginator::allow_cross_origin) is off.
+    #[non_exhaustive]
+    CrossOrigin {
+        /// Where the link or redirect leads.
+        target: String,
+    },
+
+    /// A next link or redirect would go from `https` to plain `http`.
+    #[non_exhaustive]
+    Downgrade {
+        /// Where the link or redirect leads.
+        target: String,
+    },
+
+    /// Too many redirects for one request.
+    #[non_exhaustive]
+    TooManyRedirects {
+        /// The limit.
+        limit: u32,
+    },
+
+    /// The next request is one this walk already sent: following it would
+    /// loop.
+    #[non_exhaustive]
+    Loop {
+        /// The repeated request.
+        next: String,
+        /// The page number it had the first time.
+        first_page: u64,
+    },
+
+    /// Too many pages in a row were empty while still pointing to a next page.
+    #[non_exhaustive]
+    TooManyEmptyPages {
+        /// How many empty pages were seen in a row.
+        count: u32,
+    },
+
+    /// The server asked to wait longer than the
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.
+    #[non_exhaustive]
+    WaitTooLong {
+        /// How long the server asked to wait.
+        wait: Duration,
+        /// The longest wait allowed.
+        max_wait: Duration,
+    },
+
+    /// A checkpoint could not be used.
+    #[non_exhaustive]
+    Checkpoint {
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::InvalidUrl => f.write_str("invalid URL"),
+            ErrorKind::UnsupportedScheme { scheme } => write!(
+                f,
+                "unsupported scheme \"{}\" (only http and https)",
+                escape(scheme)
+            ),
+            ErrorKind::Status { status, body } => match body.trim() {
+                "" => write!(f, "HTTP {status}"),
+                body => write!(f, "HTTP {status}: {}", escape(body)),
+            },
+            ErrorKind::Transport => f.write_str("request failed"),
+            ErrorKind::Timeout => f.write_str("timed out"),
+            ErrorKind::BodyTooLarge { limit } => {
+                write!(f, "response body exceeds the limit of {limit} bytes")
+            }
+            ErrorKind::NotJson { content_type } => write!(
+                f,
+                "body is not JSON (Content-Type: {})",
+                escape(content_type.as_deref().unwrap_or("none"))
+            ),
+            ErrorKind::Json => f.write_str("invalid JSON"),
+            ErrorKind::ItemsNotFound { keys } => write!(
+                f,
+                "no items array found (top-level keys: {}); \
+                 set its location with Paginator::items_at(\"/key\")",
+                escape(&keys.join(", "))
+            ),
+            ErrorKind::ItemsPointer { pointer, found } => {
+                write!(f, "items_at(\"{}\") {}", escape(pointer), escape(found))
+            }
+            ErrorKind::Item { index, .. } => {
+                write!(f, "item {index} does not match the requested type")
+            }
+            ErrorKind::NextNotFound { evidence, hint } => write!(
+                f,
+                "the response says there are more pages ({}) but no next page was found; {}",
+                escape(evidence),
+                escape(hint)
+            ),
+            ErrorKind::InvalidNext { next, reason } => write!(
+                f,
+                "invalid next page \"{}\": {}",
+                escape(next),
+                escape(reason)
+            ),
+            ErrorKind::CrossOrigin { target } => write!(
+                f,
+                "refusing to follow {} to another origin \
+                 (enable allow_cross_origin to follow it without credentials)",
+                escape(target)
+            ),
+            ErrorKind::Downgrade { target } => write!(
+                f,
+                "refusing to follow {}: downgrade from https to http",
+                escape(target)
+            ),
+            ErrorKind::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
+            ErrorKind::Loop { next, first_page } => write!(
+                f,
+                "next page {} was already fetched as page {first_page}; the API is looping",
+                escape(next)
+            ),
+            ErrorKind::TooManyEmptyPages { count } => write!(
+                f,
+                "{count} empty pages in a row, each pointing to another; giving up"
+            ),
+            ErrorKind::WaitTooLong { wait, max_wait } => write!(
+                f,
+                "server asks to wait {wait:?}, more than the allowed {max_wait:?}"
+            ),
+            ErrorKind::Checkpoint { reason } => {
+                write!(f, "invalid checkpoint: {}", escape(reason))
+            }
+        }
+    }
+}

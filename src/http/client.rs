@@ -1,0 +1,229 @@
+//! One page request: retries, rate limits, redirects and the credential policy.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, SystemTime};
+
+use http::{Method, header};
+use url::Url;
+
+use super::Response;
+use super::origin::{Credentials, Outgoing, check_hop, refusal_error};
+use super::rate_limit;
+use super::retry::{Jitter, backoff, is_retryable_error, is_retryable_status};
+use super::send::Exchange;
+use super::throttle::{Throttle, pause};
+use crate::text::excerpt;
+use crate::{Error, ErrorKind, RetryPolicy};
+
+/// Redirects followed for one request before giving up.
+const MAX_REDIRECTS: u32 = 10;
+/// How much of an error response's body is kept for the message.
+const ERROR_BODY_EXCERPT: usize = 1024;
+
+/// Sends the requests of one walk, shared by its threads.
+pub(crate) struct Client {
+    pub agent: ureq::Agent,
+    /// The user's headers, for the start URL's origin only.
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_size: u64,
+    pub retry: RetryPolicy,
+    pub allow_cross_origin: bool,
+    pub throttle: Throttle,
+    /// Set when the iterator is dropped: waits and retries give up.
+    pub cancelled: Arc<AtomicBool>,
+}
+
+/// Where a request is going, for error messages.
+struct Target<'a> {
+    url: &'a Url,
+    page: u64,
+}
+
+impl Target<'_> {
+    fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(kind).at(self.page, self.url.as_str())
+    }
+}
+
+impl Client {
+    /// Sends `outgoing`, the request for page `page` of a walk that started at
+    /// `start`, following redirects under the same origin policy as next
+    /// links and retrying what is worth retrying.
+    pub(crate) fn fetch(
+        &self,
+        start: &Url,
+        outgoing: &Outgoing,
+        page: u64,
+    ) -> Result<Response, Error> {
+        let mut current = outgoing.request.url().clone();
+        let mut credentials = outgoing.credentials;
+        for _ in 0..=MAX_REDIRECTS {
+            let hop = Outgoing {
+                request: outgoing.request.clone().with_url(current.clone()),
+                credentials,
+            };
+            let response = self.fetch_once(&hop, page)?;
+            let Some(location) = redirect_location(&response) else {
+                return Ok(response);
+            };
+            let target = Target {
+                url: &current,
+                page,
+            };
+            if !keeps_method(response.status, outgoing.request.method()) {
+                return Err(target.error(ErrorKind::InvalidNext {
+                    next: location,
+                    reason: format!(
+                        "a {} redirect would turn this {} into a GET and drop its body",
+                        response.status,
+                        outgoing.request.method()
+                    ),
+                }));
+            }
+            let next = current.join(&location).map_err(|error| {
+                target.error(ErrorKind::InvalidNext {
+                    next: location.clone(),
+                    reason: format!("bad redirect Location: {error}"),
+                })
+            })?;
+            let verdict = check_hop(start, &current, &next, self.allow_cross_origin)
+                .map_err(|refusal| refusal_error(refusal, &current, &next, page))?;
+            // Once withheld along a chain, credentials stay withheld.
+            if verdict == Credentials::Withheld {
+                credentials = Credentials::Withheld;
+            }
+            current = next;
+        }
+        Err(Error::new(ErrorKind::TooManyRedirects {
+            limit: MAX_REDIRECTS,
+        })
+        .at(page, outgoing.request.url().as_str()))
+    }
+
+    /// One request, retried on transient failures; redirects are returned as responses.
+    fn fetch_once(&self, outgoing: &Outgoing, page: u64) -> Result<Response, Error> {
+        let url = outgoing.request.url();
+        let target = Target { url, page };
+        let exchange = Exchange {
+            agent: &self.agent,
+            headers: &self.headers,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            max_body_size: self.max_body_size,
+        };
+        let mut jitter = Jitter::new();
+        let mut attempt = 0;
+        loop {
+            self.wait_for_throttle(&target)?;
+            let outcome = exchange.send(outgoing, url);
+            let retry_in = match &outcome {
+                Ok(response) if retryable_response(response) => {
+                    self.requested_wait(&target, &response.headers)?
+                }
+                Err(error) if is_retryable_error(error) => None,
+                _ => return self.finish(&target, outcome),
+            };
+            if attempt >= self.retry.retries() {
+                return self.finish(&target, outcome);
+            }
+            // A server's "retry now" still gets the backoff, or every retry would fire at once.
+            let backoff = backoff(&self.retry, attempt, &mut jitter);
+            if !pause(&self.cancelled, retry_in.unwrap_or_default().max(backoff)) {
+                return self.finish(&target, outcome);
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Sleeps until the throttle allows a request, or fails if that is too long.
+    fn wait_for_throttle(&self, target: &Target<'_>) -> Result<(), Error> {
+        let wait = self.throttle.remaining();
+        let max_wait = self.retry.max_wait();
+        if wait > max_wait {
+            return Err(target.error(ErrorKind::WaitTooLong { wait, max_wait }));
+        }
+        if pause(&self.cancelled, wait) {
+            Ok(())
+        } else {
+            Err(cancelled(target))
+        }
+    }
+
+    /// The wait a retryable response asks for, checked against the policy's cap.
+    fn requested_wait(
+        &self,
+        target: &Target<'_>,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<Duration>, Error> {
+        let Some(wait) = rate_limit::requested_wait(headers, SystemTime::now()) else {
+            return Ok(None);
+        };
+        let max_wait = self.retry.max_wait();
+        if wait > max_wait {
+            return Err(target.error(ErrorKind::WaitTooLong { wait, max_wait }));
+        }
+        // Other threads of this walk must not hammer a server that asked for a pause.
+        self.throttle.delay_by(wait);
+        Ok(Some(wait))
+    }
+
+    /// The outcome of the last attempt, as the caller sees it.
+    fn finish(
+        &self,
+        target: &Target<'_>,
+        outcome: Result<Response, ureq::Error>,
+    ) -> Result<Response, Error> {
+        match outcome {
+            Ok(response) if response.status < 300 || redirect_location(&response).is_some() => {
+                if let Some(wait) =
+                    rate_limit::rate_limit_wait(&response.headers, SystemTime::now())
+                {
+                    // The quota is spent: the next request waits for the reset.
+                    self.throttle.delay_by(wait);
+                }
+                Ok(response)
+            }
+            Ok(response) => Err(target.error(ErrorKind::Status {
+                status: response.status,
+                body: excerpt(&response.body, ERROR_BODY_EXCERPT),
+            })),
+            Err(source @ ureq::Error::Timeout(_)) => {
+                Err(target.error(ErrorKind::Timeout).caused_by(source))
+            }
+            Err(ureq::Error::BodyExceedsLimit(_)) => Err(target.error(ErrorKind::BodyTooLarge {
+                limit: self.max_body_size,
+            })),
+            Err(source) => Err(target.error(ErrorKind::Transport).caused_by(source)),
+        }
+    }
+}
+
+/// The error a cancelled request ends with. Nobody sees it: the iterator that
+/// would receive it is gone.
+fn cancelled(target: &Target<'_>) -> Error {
+    let source = std::io::Error::new(std::io::ErrorKind::Interrupted, "the iterator was dropped");
+    target.error(ErrorKind::Transport).caused_by(source)
+}
+
+fn retryable_response(response: &Response) -> bool {
+    is_retryable_status(response.status)
+        || (response.status == 403 && rate_limit::is_rate_limit_403(&response.headers))
+}
+
+fn redirect_location(response: &Response) -> Option<String> {
+    if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers.get(header::LOCATION)?;
+    Some(std::str::from_utf8(location.as_bytes()).ok()?.to_owned())
+}
+
+/// Whether following a redirect of `status` keeps `method` and its body:
+/// 307 and 308 always do; 301, 302 and 303 turn anything but a GET or HEAD
+/// into a GET, which would silently drop a paginated query's body.
+fn keeps_method(status: u16, method: &Method) -> bool {
+    matches!(status, 307 | 308) || *method == Method::GET || *method == Method::HEAD
+}

@@ -1,0 +1,110 @@
+//! One HTTP exchange through ureq: the only place that builds a request.
+
+use std::io::Read;
+use std::time::Duration;
+
+use http::header;
+
+use super::Response;
+use super::origin::{Credentials, Outgoing};
+
+/// How much of an error response's body is read at most: enough for the excerpt.
+const ERROR_BODY_LIMIT: u64 = 4 * 1024;
+
+/// What every exchange of a walk shares.
+pub(crate) struct Exchange<'a> {
+    pub agent: &'a ureq::Agent,
+    /// The user's headers: sent only with [`Credentials::Sent`].
+    pub headers: &'a [(String, String)],
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_size: u64,
+}
+
+impl Exchange<'_> {
+    /// Sends `outgoing` to `url` (where it stands in a redirect chain) and
+    /// reads the whole body: a success's up to the size limit, an error
+    /// page's only as far as its excerpt needs.
+    pub(crate) fn send(
+        &self,
+        outgoing: &Outgoing,
+        url: &url::Url,
+    ) -> Result<Response, ureq::Error> {
+        let request = &outgoing.request;
+        let mut builder = http::Request::builder()
+            .method(request.method().clone())
+            .uri(url.as_str());
+        let credentials = outgoing.credentials == Credentials::Sent;
+        let user_accept = credentials
+            && self
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
+        if !user_accept {
+            builder = builder.header(header::ACCEPT, "application/json");
+        }
+        if credentials {
+            for (name, value) in self.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+        }
+        for (name, value) in request.headers() {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let mut response = match request.body() {
+            None => self.run(builder.body(())?)?,
+            Some(body) => {
+                let bytes = serde_json::to_vec(body).map_err(std::io::Error::from)?;
+                self.run(
+                    builder
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(bytes)?,
+                )?
+            }
+        };
+        let status = response.status().as_u16();
+        let body = if status < 300 {
+            response
+                .body_mut()
+                .with_config()
+                .limit(self.max_body_size)
+                .read_to_vec()?
+        } else {
+            // Only the start of an error page is shown; an unreadable one is still an error page.
+            let mut start = Vec::new();
+            let reader = response.body_mut().with_config().limit(u64::MAX).reader();
+            let _ = reader.take(ERROR_BODY_LIMIT).read_to_end(&mut start);
+            start
+        };
+        let (parts, _) = response.into_parts();
+        Ok(Response {
+            final_url: url.clone(),
+            status,
+            headers: parts.headers,
+            body,
+        })
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: http::Request<B>,
+    ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        let request = self
+            .agent
+            .configure_request(request)
+            // We need the headers of error responses (Retry-After, rate limits),
+            // and we follow redirects ourselves under our origin policy.
+            .http_status_as_error(false)
+            .max_redirects(0)
+            // Per phase rather than `timeout_global`: with an overall timeout set,
+            // ureq resolves every host (even an IP) on a new thread, a thread per
+            // page that cost about 7% of a walk's throughput (benches/throughput.rs).
+            .timeout_connect(Some(self.connect_timeout))
+            .timeout_send_request(Some(self.timeout))
+            .timeout_send_body(Some(self.timeout))
+            .timeout_recv_response(Some(self.timeout))
+            .timeout_recv_body(Some(self.timeout))
+            .build();
+        self.agent.run(request)
+    }
+}

@@ -1,0 +1,151 @@
+//! The slow path: through `Value`, exact about what is wrong.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::{BadItem, DecodeError, Decoded, ItemsAt};
+use crate::json_pointer;
+use crate::rules::shape;
+
+/// Where the items are, found by a light scan that keeps each top-level field
+/// as raw text: the first page of an auto-detected walk is then parsed into
+/// `T` directly, like the others, instead of through `Value`. `None` when the
+/// scan cannot tell (the slow path then decides, and explains).
+pub(super) fn detect_pointer(body: &[u8]) -> Option<String> {
+    shape::find_items(&skeleton(body)?).ok()
+}
+
+/// The body's top level with every array emptied and every other value
+/// `null`, except HAL's `_embedded`, whose own top level is kept the same way.
+fn skeleton(json: &[u8]) -> Option<Value> {
+    match json.iter().find(|byte| !byte.is_ascii_whitespace())? {
+        b'[' => Some(Value::Array(Vec::new())),
+        b'{' => {
+            // Borrowed keys: a key with escapes fails the scan, and the slow path takes over.
+            let fields: Vec<(&str, &RawValue)> =
+                serde_json::from_slice::<BTreeMap<&str, &RawValue>>(json)
+                    .ok()?
+                    .into_iter()
+                    .collect();
+            let mut top = serde_json::Map::new();
+            for (key, raw) in fields {
+                let value = match raw.get().as_bytes().first() {
+                    Some(b'[') => Value::Array(Vec::new()),
+                    Some(b'{') if key == "_embedded" => skeleton(raw.get().as_bytes())?,
+                    _ => Value::Null,
+                };
+                top.insert(key.to_owned(), value);
+            }
+            Some(Value::Object(top))
+        }
+        _ => None,
+    }
+}
+
+/// Reads the body as a `Value` to find the items, then decodes them one by
+/// one from their own text, so that a bad item is named (with its JSON as the
+/// server wrote it) and the ones before it are kept.
+pub(super) fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    at: ItemsAt<'_>,
+    skip: usize,
+) -> Result<Decoded<T>, DecodeError> {
+    let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
+    let pointer = match at {
+        ItemsAt::User(pointer) if !pointer.is_empty() && !pointer.starts_with('/') => {
+            let found =
+                format!("is not a JSON pointer: it must start with \"/\", as in \"/{pointer}\"");
+            return Err(DecodeError::Pointer {
+                pointer: pointer.to_owned(),
+                found,
+            });
+        }
+        ItemsAt::User(pointer) => pointer.to_owned(),
+        ItemsAt::Learned(_) | ItemsAt::Detect => {
+            shape::find_items(&envelope).map_err(DecodeError::ItemsNotFound)?
+        }
+    };
+    match envelope.pointer_mut(&pointer) {
+        // As on the fast paths, the key stays, with an empty array.
+        Some(Value::Array(array)) => array.clear(),
+        Some(other) => {
+            let found = format!("points to {} instead of an array", kind_of(other));
+            return Err(DecodeError::Pointer { pointer, found });
+        }
+        None => {
+            return Err(DecodeError::Pointer {
+                pointer,
+                found: "points to nothing".into(),
+            });
+        }
+    }
+    if pointer.is_empty() {
+        envelope = Value::Null;
+    }
+    // The body parsed as a whole, so its parts parse too.
+    let found = raw_items(body, &pointer).map_err(DecodeError::Syntax)?;
+    let last_item = match found.last() {
+        Some(raw) => Some(serde_json::from_str(raw.get()).map_err(DecodeError::Syntax)?),
+        None => None,
+    };
+    let page_len = found.len();
+    let mut items = Vec::with_capacity(page_len);
+    let mut item_error = None;
+    // Items before `skip` were delivered (or reported bad) before a resume.
+    for (index, raw) in found.into_iter().enumerate().skip(skip) {
+        match serde_json::from_str::<T>(raw.get()) {
+            Ok(item) => items.push(item),
+            Err(error) => {
+                item_error = Some(BadItem {
+                    index,
+                    error,
+                    json: raw.get().to_owned(),
+                });
+                break;
+            }
+        }
+    }
+    Ok(Decoded {
+        items,
+        envelope,
+        pointer,
+        last_item,
+        item_error,
+        page_len,
+    })
+}
+
+/// The elements of the array at `pointer` in `body`, as the text the server
+/// wrote. Duplicate keys resolve as in a `Value`: the last one wins.
+fn raw_items<'a>(body: &'a [u8], pointer: &str) -> Result<Vec<&'a RawValue>, serde_json::Error> {
+    let mut here: &RawValue = serde_json::from_slice(body)?;
+    for token in json_pointer::tokens(pointer).unwrap_or_default() {
+        let child = match here.get().trim_start().as_bytes().first() {
+            Some(b'{') => {
+                serde_json::from_str::<BTreeMap<String, &RawValue>>(here.get())?.remove(&token)
+            }
+            _ => token.parse::<usize>().ok().and_then(|index| {
+                serde_json::from_str::<Vec<&RawValue>>(here.get())
+                    .ok()?
+                    .get(index)
+                    .copied()
+            }),
+        };
+        here = child.ok_or_else(|| serde::de::Error::custom("the items moved while reading"))?;
+    }
+    serde_json::from_str(here.get())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

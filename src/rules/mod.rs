@@ -1,0 +1,13 @@
+//! The rules: what a response says about the walk, as pure functions.
+//!
+//! Nothing here does I/O or names ureq: every rule reads a [`PageView`] of a
+//! response, or a body's bytes, and is tested on literal inputs.
+
+pub(crate) mod decode;
+pub(crate) mod next;
+pub(crate) mod plan;
+pub(crate) mod shape;
+mod target;
+mod view;
+
+pub(crate) use view::PageView;

@@ -1,0 +1,26 @@
+//! What the rules see of one response.
+
+use http::HeaderMap;
+use serde_json::Value;
+use url::Url;
+
+use crate::Request;
+use crate::link_header::Link;
+
+/// One response, as every rule reads it.
+pub(crate) struct PageView<'a> {
+    /// The request as sent: cursors, page numbers, offsets and keys rewrite it.
+    pub request: &'a Request,
+    /// The URL after redirects: relative links resolve against it.
+    pub final_url: &'a Url,
+    pub headers: &'a HeaderMap,
+    pub links: &'a [Link],
+    /// The body without its items.
+    pub envelope: &'a Value,
+    pub item_count: usize,
+    /// Items of the whole walk so far, this page's included.
+    pub items_seen: u64,
+    /// The page's last item as JSON; only keyset pagination needs it, so it
+    /// is computed on demand.
+    pub last_item: &'a dyn Fn() -> Option<Value>,
+}

@@ -1,0 +1,225 @@
+//! Text that reaches people: URLs with their secrets hidden, and server text
+//! made safe for a terminal.
+//!
+//! Error messages, `Debug` output and log records all end up in terminals and
+//! log files, so a URL never shows its credentials there, and text a server
+//! controls (a body, a header, a JSON key) never carries control characters.
+
+use std::borrow::Cow;
+
+use url::form_urlencoded;
+
+/// What stands in for a hidden value.
+pub(crate) const HIDDEN: &str = "***";
+
+/// `url` with its userinfo and the values of secret-looking query (and
+/// fragment) parameters replaced by `***`. Works on any text, parseable as a
+/// URL or not, so that even an invalid URL is shown safely.
+///
+/// ```text
+/// https://user:pw@h/x?api_key=s3cr3t&page=2  →  https://***@h/x?api_key=***&page=2
+/// ```
+pub(crate) fn redact(url: &str) -> Cow<'_, str> {
+    if !url.contains(['@', '?', '#']) {
+        return Cow::Borrowed(url);
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (url, None),
+    };
+    let (head, query) = match rest.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (rest, None),
+    };
+    let mut out = redact_userinfo(head);
+    for (separator, part) in [('?', query), ('#', fragment)] {
+        if let Some(part) = part {
+            out.push(separator);
+            out.push_str(&redact_pairs(part));
+        }
+    }
+    if out == url {
+        Cow::Borrowed(url)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// `scheme://user:password@host/path` with the userinfo hidden: user names
+/// are often tokens too (`https://sk_live_...:@api.stripe.com`).
+fn redact_userinfo(head: &str) -> String {
+    let Some(scheme_end) = head.find("://").map(|at| at + 3) else {
+        return head.to_owned();
+    };
+    let authority_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |at| scheme_end + at);
+    match head[scheme_end..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}{HIDDEN}{}",
+            &head[..scheme_end],
+            &head[scheme_end + at..]
+        ),
+        None => head.to_owned(),
+    }
+}
+
+/// `a=1&api_key=x` with the secret values hidden, every other byte kept.
+fn redact_pairs(pairs: &str) -> String {
+    pairs
+        .split('&')
+        .map(|piece| match piece.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_secret_name(name) => {
+                Cow::Owned(format!("{name}={HIDDEN}"))
+            }
+            _ => Cow::Borrowed(piece),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Names of query parameters that carry credentials, compared without case
+/// and with `-` read as `_`.
+const SECRET_NAMES: &[&str] = &[
+    "key",
+    "api_key",
+    "apikey",
+    "hapikey",
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "auth",
+    "auth_token",
+    "authorization",
+    "client_secret",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "signature",
+    "sig",
+    "jwt",
+    "session",
+    "sessionid",
+    "private_token",
+    "x_amz_signature",
+    "x_amz_credential",
+    "x_amz_security_token",
+];
+
+/// Endings of credential names (`github_token`, `app_secret`, `user_password`).
+const SECRET_SUFFIXES: &[&str] = &["_token", "_secret", "_password", "_key", "_signature"];
+
+/// Words that mark a pagination parameter, whose value is not a credential
+/// (`pageToken`, `next_page_token`, `continuationToken`, `cursor_key`).
+const PAGINATION_WORDS: &[&str] = &["page", "cursor", "continu", "next", "offset", "after"];
+
+/// Whether a query parameter called `name` (still percent-encoded) looks
+/// like a credential.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let decoded: String = form_urlencoded::parse(name.as_bytes())
+        .next()
+        .map(|(key, _)| key.into_owned())
+        .unwrap_or_default();
+    let name = decoded.to_ascii_lowercase().replace('-', "_");
+    if PAGINATION_WORDS.iter().any(|word| name.contains(word)) {
+        return false;
+    }
+    SECRET_NAMES.contains(&name.as_str())
+        || SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+        || name.ends_with("apikey")
+}
+
+/// `text` with every control character (ESC, newlines, DEL, C1 codes)
+/// written as an escape, so that a server's text cannot drive the terminal it
+/// ends up on.
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// At most about `max` bytes of `body` as text, cut on a character boundary,
+/// marked when cut, control characters escaped.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let raw = String::from_utf8_lossy(&body[..body.len().min(max + 4)]);
+    let text = escape(&raw);
+    if text.len() <= max {
+        return text.into_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_and_secret_parameters_are_hidden() {
+        for (url, shown) in [
+            (
+                "https://user:pw@h.example/x?api_key=s3&page=2",
+                "https://***@h.example/x?api_key=***&page=2",
+            ),
+            (
+                "https://sk_live_1:@api.stripe.com/v1/charges",
+                "https://***@api.stripe.com/v1/charges",
+            ),
+            (
+                "http://h/x?Access-Token=a&client_secret=b&sig=c&x=1#access_token=d",
+                "http://h/x?Access-Token=***&client_secret=***&sig=***&x=1#access_token=***",
+            ),
+            (
+                "http://h/x?github_token=a&apiKey=b&API%5FKEY=c",
+                "http://h/x?github_token=***&apiKey=***&API%5FKEY=***",
+            ),
+            ("not a url?password=x", "not a url?password=***"),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn pagination_tokens_and_plain_urls_stay_as_they_are() {
+        for url in [
+            "http://h/x?pageToken=a&next_page_token=b&continuationToken=c&cursor=d",
+            "http://h/x?page[after]=abc&key_count=&token=",
+            "http://h/path/with@sign",
+            "http://127.0.0.1:8080/x",
+        ] {
+            assert_eq!(redact(url), url);
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            escape("red \x1b[31m\nline\u{9b}"),
+            "red \\u{1b}[31m\\nline\\u{9b}"
+        );
+        assert!(matches!(escape("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn excerpt_cuts_on_a_char_boundary() {
+        let body = "é".repeat(600);
+        let cut = excerpt(body.as_bytes(), 1024);
+        assert!(cut.ends_with('…'));
+        assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 512);
+        assert_eq!(excerpt(b"short", 1024), "short");
+    }
+}

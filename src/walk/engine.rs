@@ -1,0 +1,443 @@
+//! The walk: from one request to the next, page by page.
+//!
+//! Fetching a page ([`PageRequest::fetch`]) is separate from delivering it
+//! ([`Walk::deliver`]) so that concurrent workers can fetch while the walk
+//! still delivers in order, keeping the checkpoint, loop and limit rules in
+//! one place. Delivering is a few named steps over the walk's grouped state:
+//! the [`Position`], the [`Limits`], the [`LoopGuard`] and what detection has
+//! [`Learned`].
+
+use std::sync::Arc;
+
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use super::fetch::PageRequest;
+use super::guard::LoopGuard;
+use super::limits::Limits;
+use super::position::Position;
+use super::settings::Settings;
+use crate::http::Response;
+use crate::http::origin::{Credentials, Outgoing, admit};
+use crate::link_header::{self, Link};
+use crate::rules::PageView;
+use crate::rules::decode::Decoded;
+use crate::rules::next::{Next, Problem, next_step};
+use crate::rules::shape;
+use crate::strategy::Kind;
+use crate::{Checkpoint, Error, ErrorKind, Page, Request, Strategy, checkpoint};
+
+/// A page as the iterators receive it: the page, where it stands, and the
+/// error, if any, that comes right after its items.
+pub(crate) struct Fetched<T> {
+    pub page: Page<T>,
+    /// The position of this page's first delivered item.
+    pub at: Checkpoint,
+    /// The position after this page's last delivered item.
+    pub after: Checkpoint,
+    /// An error found after the items were read (a bad item, an unusable next
+    /// link): the items before it are still delivered, then the walk ends.
+    pub error: Option<Error>,
+    /// The position once `error` has been reported: past a bad item, which
+    /// counts as delivered only then.
+    pub after_error: Checkpoint,
+}
+
+/// How far a page was delivered.
+enum PageEnd<'a> {
+    /// Every item, so the walk goes on with the next request, if any.
+    Complete(Option<&'a Request>),
+    /// A limit or an error stopped inside the page.
+    Partial,
+}
+
+/// Sees each page's view and next step as the walk works it out: how the
+/// concurrent source plans from the first page without the walk knowing.
+pub(crate) type Observer<'a> = &'a mut dyn FnMut(&PageView<'_>, &Next);
+
+/// What the walk has learned about the API from the pages so far.
+#[derive(Debug, Default)]
+struct Learned {
+    /// Where the items were found.
+    items_pointer: Option<String>,
+    /// Auto-detection found a Stripe list: the last item's JSON is needed.
+    keyset: bool,
+    /// Items on the last page delivered, before any skip or limit: the page size.
+    page_len: usize,
+}
+
+/// A walk in progress. Produces pages in order; ends for good after the last
+/// page or the first error.
+pub(crate) struct Walk {
+    settings: Arc<Settings>,
+    start: Option<Url>,
+    position: Position,
+    limits: Limits,
+    guard: LoopGuard,
+    learned: Learned,
+    /// An error to report before anything else, such as a bad start URL.
+    startup_error: Option<Error>,
+}
+
+impl Walk {
+    pub(crate) fn new(settings: Arc<Settings>) -> Walk {
+        let mut walk = Walk {
+            start: None,
+            position: Position {
+                next: None,
+                page: 1,
+                skip: 0,
+                items_seen: 0,
+            },
+            limits: Limits::new(settings.max_pages, settings.max_items),
+            guard: LoopGuard::new(settings.max_empty_pages),
+            learned: Learned::default(),
+            startup_error: None,
+            settings,
+        };
+        if let Err(error) = walk.prepare() {
+            walk.startup_error = Some(error);
+        }
+        walk
+    }
+
+    /// Parses the start URL and moves to the checkpoint to resume from, if any.
+    fn prepare(&mut self) -> Result<(), Error> {
+        let text = &self.settings.start;
+        let start = Url::parse(text).map_err(|source| {
+            Error::new(ErrorKind::InvalidUrl)
+                .for_url(text)
+                .caused_by(source)
+        })?;
+        if !matches!(start.scheme(), "http" | "https") {
+            let scheme = start.scheme().to_owned();
+            return Err(Error::new(ErrorKind::UnsupportedScheme { scheme }).at(1, start.as_str()));
+        }
+        self.start = Some(start.clone());
+        let Some(checkpoint) = &self.settings.resume else {
+            let mut first = Request::new(self.settings.method.clone(), start.clone());
+            if let Some(body) = &self.settings.body {
+                first = first.with_body(body.clone());
+            }
+            self.position.next = Some(admit(&start, &start, first, false, 1)?);
+            return Ok(());
+        };
+        if checkpoint.version() != checkpoint::VERSION {
+            let reason = format!(
+                "version {} is not supported (expected {})",
+                checkpoint.version(),
+                checkpoint::VERSION
+            );
+            return Err(Error::new(ErrorKind::Checkpoint { reason }).for_url(start.as_str()));
+        }
+        let next = match checkpoint.next_request() {
+            Some(next) => Some(admit(
+                &start,
+                &start,
+                next.clone(),
+                self.settings.allow_cross_origin,
+                checkpoint.page(),
+            )?),
+            None => None,
+        };
+        self.position.move_to(checkpoint, next);
+        Ok(())
+    }
+
+    /// Where the walk stands before its next page.
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        self.position.checkpoint()
+    }
+
+    /// The next page, `None` at the end; after an `Err` the walk is over.
+    pub(crate) fn next_page<T: DeserializeOwned>(&mut self) -> Option<Result<Fetched<T>, Error>> {
+        self.next_page_observed(&mut |_, _| {})
+    }
+
+    /// [`next_page`](Walk::next_page), showing `observe` the page's view.
+    pub(crate) fn next_page_observed<T: DeserializeOwned>(
+        &mut self,
+        observe: Observer<'_>,
+    ) -> Option<Result<Fetched<T>, Error>> {
+        if let Some(error) = self.startup_error.take() {
+            return Some(Err(error));
+        }
+        if self.limits.reached() {
+            return None;
+        }
+        let sent = self.position.next.take()?;
+        let request = self.page_request()?;
+        Some(
+            request
+                .fetch(&sent, self.position.page, self.position.skip)
+                .map(|(response, decoded)| self.deliver(&sent, response, decoded, None, observe)),
+        )
+    }
+
+    /// What a worker needs to fetch the walk's pages; `None` before the start is known.
+    pub(crate) fn page_request(&self) -> Option<PageRequest> {
+        Some(PageRequest {
+            settings: Arc::clone(&self.settings),
+            start: self.start.clone()?,
+            items_pointer: self.learned.items_pointer.clone(),
+            want_last_item: self.learned.keyset
+                || matches!(self.settings.strategy.kind, Kind::Keyset { .. }),
+        })
+    }
+
+    /// Whether the user's headers go with the next request, if there is one.
+    pub(crate) fn next_credentials(&self) -> Option<Credentials> {
+        self.position.next.as_ref().map(|next| next.credentials)
+    }
+
+    /// The settings this walk shares with any thread that fetches for it.
+    pub(crate) fn settings(&self) -> &Arc<Settings> {
+        &self.settings
+    }
+
+    /// The number the next delivered page will have.
+    pub(crate) fn page_number(&self) -> u64 {
+        self.position.page
+    }
+
+    /// True once the walk will deliver no more pages.
+    pub(crate) fn is_over(&self) -> bool {
+        self.position.next.is_none() || self.limits.reached()
+    }
+
+    /// How many more pages the limits allow, if they limit at all; pages are
+    /// assumed as large as the last one delivered.
+    pub(crate) fn pages_allowed(&self) -> Option<u64> {
+        self.limits.pages_allowed(self.learned.page_len)
+    }
+
+    /// Ends the walk after an error delivered from elsewhere.
+    pub(crate) fn stop(&mut self) {
+        self.position.next = None;
+    }
+
+    /// Delivers the page that `sent` fetched: works out the next request (or
+    /// takes `planned`, when a plan already knows it), applies the limits and
+    /// moves the walk on.
+    pub(crate) fn deliver<T: DeserializeOwned>(
+        &mut self,
+        sent: &Outgoing,
+        response: Response,
+        decoded: Decoded<T>,
+        planned: Option<(Request, Strategy)>,
+        observe: Observer<'_>,
+    ) -> Fetched<T> {
+        let number = self.position.page;
+        self.guard
+            .record(&sent.request, &response.final_url, number);
+        let Decoded {
+            mut items,
+            envelope,
+            last_item,
+            item_error,
+            pointer,
+            page_len,
+        } = decoded;
+        let skip = self.position.skip.min(page_len);
+        let cut = self.limits.take_page(page_len - skip);
+        let links = links_of(&response.headers);
+        // A bad item after the last one wanted is never reached.
+        let mut error = item_error
+            .filter(|bad| cut.wants(bad.index - skip))
+            .map(|bad| {
+                Error::new(ErrorKind::Item {
+                    index: bad.index,
+                    json: bad.json,
+                })
+                .at(number, sent.request.url().as_str())
+                .caused_by(bad.error)
+            });
+        // A problem with a page the limits will never fetch is not reported,
+        // but the checkpoint stays on this page so a resumed walk meets it.
+        let mut unresolved = false;
+        let mut next = None;
+        if error.is_none() {
+            let body = &response.body;
+            let last = || {
+                last_item
+                    .clone()
+                    .or_else(|| last_item_from_body(body, &pointer))
+            };
+            let view = PageView {
+                request: &sent.request,
+                final_url: &response.final_url,
+                headers: &response.headers,
+                links: &links,
+                envelope: &envelope,
+                item_count: page_len,
+                items_seen: self.position.items_seen + page_len as u64,
+                last_item: &last,
+            };
+            match self.next_after(&view, planned, number, observe) {
+                Ok(found) => next = found,
+                Err(_) if cut.limit_met => unresolved = true,
+                Err(found) => error = Some(found),
+            }
+        }
+        self.learn(pointer, page_len, next.as_ref());
+        items.truncate(cut.keep(items.len()));
+        self.limits.count_items(items.len());
+        let total = shape::total(&envelope, &response.headers);
+        let complete = !cut.truncated && !unresolved && error.is_none();
+        let end = match &next {
+            _ if !complete => PageEnd::Partial,
+            Some((outgoing, _)) => PageEnd::Complete(Some(&outgoing.request)),
+            None => PageEnd::Complete(None),
+        };
+        let bad_item = matches!(
+            error.as_ref().map(Error::kind),
+            Some(ErrorKind::Item { .. })
+        );
+        let (at, after, after_error) =
+            self.advance(&sent.request, skip, items.len(), end, bad_item);
+        let (next_url, found_by) = match &next {
+            Some((outgoing, via)) => (Some(outgoing.request.url().to_string()), Some(via.clone())),
+            None => (None, None),
+        };
+        self.position.next = next.filter(|_| complete).map(|(outgoing, _)| outgoing);
+        let page = Page {
+            items,
+            number,
+            url: response.final_url.to_string(),
+            request: sent.request.clone(),
+            next_url,
+            found_by,
+            links,
+            total,
+            status: response.status,
+            headers: response.headers,
+        };
+        Fetched {
+            page,
+            at,
+            after,
+            error,
+            after_error,
+        }
+    }
+
+    /// Remembers what this page taught about the API.
+    fn learn(&mut self, pointer: String, page_len: usize, next: Option<&(Outgoing, Strategy)>) {
+        self.learned.items_pointer = Some(pointer);
+        self.learned.page_len = page_len;
+        self.learned.keyset = next.is_some_and(|(_, via)| matches!(via.kind, Kind::Keyset { .. }));
+    }
+
+    /// Moves the position past the page `sent` fetched, of which `kept` items
+    /// are delivered from `skip` on; returns where the page starts, where it
+    /// ends, and where the walk stands once its error, if any, is reported.
+    fn advance(
+        &mut self,
+        sent: &Request,
+        skip: usize,
+        kept: usize,
+        end: PageEnd<'_>,
+        bad_item: bool,
+    ) -> (Checkpoint, Checkpoint, Checkpoint) {
+        let number = self.position.page;
+        let at = Checkpoint::new(
+            Some(sent.clone()),
+            number,
+            self.position.skip,
+            self.position.items_seen,
+        );
+        let after = match end {
+            PageEnd::Complete(next) => Checkpoint::new(
+                next.cloned(),
+                number.saturating_add(1),
+                0,
+                self.position.items_seen + (skip + kept) as u64,
+            ),
+            PageEnd::Partial => at.skipping(kept),
+        };
+        // A bad item counts as delivered once reported, so a resumed walk goes
+        // on after it instead of failing on it forever.
+        let after_error = if bad_item {
+            after.skipping(1)
+        } else {
+            after.clone()
+        };
+        self.position.page = after_error.page();
+        self.position.skip = after_error.skip();
+        self.position.items_seen = after_error.items_seen();
+        (at, after, after_error)
+    }
+
+    /// The next request after the page seen through `view`, checked against
+    /// the origin policy and the loop guard.
+    fn next_after(
+        &mut self,
+        view: &PageView<'_>,
+        planned: Option<(Request, Strategy)>,
+        number: u64,
+        observe: Observer<'_>,
+    ) -> Result<Option<(Outgoing, Strategy)>, Error> {
+        let computed = next_step(&self.settings.strategy, view);
+        if let Ok(step) = &computed {
+            observe(view, step);
+        }
+        let step = match (planned, computed) {
+            // The server's word that the walk is over beats any plan: pages
+            // may have been deleted since the first response counted them.
+            (_, Ok(Next::End)) => Next::End,
+            (Some((request, via)), _) => Next::Follow { request, via },
+            (None, computed) => computed.map_err(|problem| {
+                problem_error(problem).at(number, view.request.url().as_str())
+            })?,
+        };
+        let Next::Follow { request, via } = step else {
+            return Ok(None);
+        };
+        // Checked from where the page really came from, after any redirect.
+        let from = view.final_url;
+        let start = self.start.as_ref().unwrap_or(from);
+        let outgoing = admit(
+            start,
+            from,
+            request,
+            self.settings.allow_cross_origin,
+            number,
+        )?;
+        self.guard
+            .check(&outgoing.request, number, from, view.item_count == 0)?;
+        Ok(Some((outgoing, via)))
+    }
+}
+
+/// Every link of the response's `Link` headers.
+fn links_of(headers: &HeaderMap) -> Vec<Link> {
+    // `to_str` would refuse any non-ASCII byte and so lose a whole Link
+    // header over one accented letter in a URL.
+    link_header::parse(
+        headers
+            .get_all("link")
+            .iter()
+            .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok()),
+    )
+}
+
+/// The last item as JSON, re-read from the body: only needed when a walk
+/// turns out to be keyset-paginated after its items were already typed.
+fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    match value.pointer_mut(items_pointer)? {
+        Value::Array(items) => items.pop(),
+        _ => None,
+    }
+}
+
+fn problem_error(problem: Problem) -> Error {
+    match problem {
+        Problem::Invalid { next, reason } => Error::new(ErrorKind::InvalidNext { next, reason }),
+        Problem::MoreButNotFound { evidence, hint } => {
+            Error::new(ErrorKind::NextNotFound { evidence, hint })
+        }
+    }
+}

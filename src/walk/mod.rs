@@ -1,0 +1,20 @@
+//! The engine: the walk itself, and the threads that can fetch for it.
+//!
+//! [`engine`] works out, page by page, the next request and where the walk
+//! stands ([`position`], [`limits`], [`guard`]); [`fetch`] is one page
+//! request; [`feed`] hands pages to the iterators, from the walk itself or
+//! from [`prefetch`] and [`concurrent`] threads.
+
+mod concurrent;
+mod engine;
+mod feed;
+mod fetch;
+mod guard;
+mod limits;
+mod position;
+mod prefetch;
+mod settings;
+
+pub(crate) use feed::PageFeed;
+
+pub(crate) use settings::Settings;
