@@ -172,6 +172,7 @@ pub enum ErrorKind {
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What went wrong with the exchange itself; what a response said is below.
         match self {
             ErrorKind::InvalidUrl => f.write_str("invalid URL"),
             ErrorKind::UnsupportedScheme { scheme } => write!(
@@ -188,6 +189,31 @@ impl fmt::Display for ErrorKind {
             ErrorKind::BodyTooLarge { limit } => {
                 write!(f, "response body exceeds the limit of {limit} bytes")
             }
+            ErrorKind::CrossOrigin { target } => write!(
+                f,
+                "refusing to follow {} to another origin \
+                 (enable allow_cross_origin to follow it without credentials)",
+                escape(target)
+            ),
+            ErrorKind::Downgrade { target } => write!(
+                f,
+                "refusing to follow {}: downgrade from https to http",
+                escape(target)
+            ),
+            ErrorKind::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
+            ErrorKind::WaitTooLong { wait, max_wait } => write!(
+                f,
+                "server asks to wait {wait:?}, more than the allowed {max_wait:?}"
+            ),
+            other => other.fmt_content(f),
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The kinds about what a response said, and where the walk could not go.
+    fn fmt_content(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             ErrorKind::NotJson { content_type } => write!(
                 f,
                 "body is not JSON (Content-Type: {})",
@@ -218,18 +244,6 @@ impl fmt::Display for ErrorKind {
                 escape(next),
                 escape(reason)
             ),
-            ErrorKind::CrossOrigin { target } => write!(
-                f,
-                "refusing to follow {} to another origin \
-                 (enable allow_cross_origin to follow it without credentials)",
-                escape(target)
-            ),
-            ErrorKind::Downgrade { target } => write!(
-                f,
-                "refusing to follow {}: downgrade from https to http",
-                escape(target)
-            ),
-            ErrorKind::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
             ErrorKind::Loop { next, first_page } => write!(
                 f,
                 "next page {} was already fetched as page {first_page}; the API is looping",
@@ -239,13 +253,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{count} empty pages in a row, each pointing to another; giving up"
             ),
-            ErrorKind::WaitTooLong { wait, max_wait } => write!(
-                f,
-                "server asks to wait {wait:?}, more than the allowed {max_wait:?}"
-            ),
             ErrorKind::Checkpoint { reason } => {
                 write!(f, "invalid checkpoint: {}", escape(reason))
             }
+            // Every other kind is written by `fmt`.
+            other => write!(f, "{other:?}"),
         }
     }
 }

@@ -31,26 +31,7 @@ impl Exchange<'_> {
         url: &url::Url,
     ) -> Result<Response, ureq::Error> {
         let request = &outgoing.request;
-        let mut builder = http::Request::builder()
-            .method(request.method().clone())
-            .uri(url.as_str());
-        let credentials = outgoing.credentials == Credentials::Sent;
-        let user_accept = credentials
-            && self
-                .headers
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
-        if !user_accept {
-            builder = builder.header(header::ACCEPT, "application/json");
-        }
-        if credentials {
-            for (name, value) in self.headers {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
-        }
-        for (name, value) in request.headers() {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
+        let builder = self.head(outgoing, url);
         let mut response = match request.body() {
             None => self.run(builder.body(())?)?,
             Some(body) => {
@@ -83,6 +64,33 @@ impl Exchange<'_> {
             headers: parts.headers,
             body,
         })
+    }
+
+    /// The request line and headers: `Accept: application/json` unless the
+    /// user set one, the user's headers where credentials go, the request's own.
+    fn head(&self, outgoing: &Outgoing, url: &url::Url) -> http::request::Builder {
+        let request = &outgoing.request;
+        let mut builder = http::Request::builder()
+            .method(request.method().clone())
+            .uri(url.as_str());
+        let credentials = outgoing.credentials == Credentials::Sent;
+        let user_accept = credentials
+            && self
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
+        if !user_accept {
+            builder = builder.header(header::ACCEPT, "application/json");
+        }
+        if credentials {
+            for (name, value) in self.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+        }
+        for (name, value) in request.headers() {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder
     }
 
     fn run<B: ureq::AsSendBody>(

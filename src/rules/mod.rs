@@ -3,11 +3,14 @@
 //! Nothing here does I/O or names ureq: every rule reads a [`PageView`] of a
 //! response, or a body's bytes, and is tested on literal inputs.
 
+mod auto;
 pub(crate) mod decode;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;
 mod target;
+#[cfg(test)]
+mod testing;
 mod view;
 
 pub(crate) use view::PageView;

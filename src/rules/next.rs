@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::target::{counter, read, read_token, write};
-use super::{PageView, shape};
+use super::{PageView, auto, shape};
 use crate::Request;
 use crate::link_header::find_rel;
 use crate::strategy::{Kind, Strategy, Target, Token};
@@ -30,7 +30,7 @@ pub(crate) enum Problem {
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
     let has_more = shape::has_more(page.envelope);
     match &strategy.kind {
-        Kind::Auto => auto(page, has_more),
+        Kind::Auto => auto::next_step(page, has_more),
         Kind::LinkHeader => match link_next(page)? {
             Some(next) => Ok(next),
             None => end_or_more(page),
@@ -76,13 +76,8 @@ fn page_number(
     if page.item_count == 0 || has_more == Some(false) {
         return Ok(Next::End);
     }
-    let current = match read(page.request, target) {
-        Some(text) => text.trim().parse::<u64>().map_err(|_| {
-            invalid(
-                &Value::String(text.clone()),
-                "page number is not an integer",
-            )
-        })?,
+    let current = match counter_at(page.request, target, "page number")? {
+        Some(current) => current,
         None => shape::current_page(page.envelope).unwrap_or(1),
     };
     let last = shape::last_page(page.envelope, page.headers);
@@ -112,13 +107,7 @@ fn offset(
     if page.item_count == 0 || has_more == Some(false) {
         return Ok(Next::End);
     }
-    let current = match read(page.request, target) {
-        Some(text) => text
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| invalid(&Value::String(text.clone()), "offset is not an integer"))?,
-        None => 0,
-    };
+    let current = counter_at(page.request, target, "offset")?.unwrap_or(0);
     let next = current.saturating_add(page.item_count as u64);
     if shape::total(page.envelope, page.headers).is_some_and(|total| next >= total) {
         return Ok(Next::End);
@@ -131,40 +120,8 @@ fn offset(
     )
 }
 
-fn auto(page: &PageView<'_>, has_more: Option<bool>) -> Result<Next, Problem> {
-    if let Some(next) = link_next(page)? {
-        return Ok(next);
-    }
-    if has_more == Some(false) {
-        return Ok(Next::End);
-    }
-    for pointer in shape::NEXT_URL_POINTERS {
-        if let Some(text) =
-            shape::url_at(page.envelope, pointer).filter(|text| shape::looks_like_url(text))
-        {
-            return follow_url(page, text, Strategy::next_url(*pointer));
-        }
-    }
-    for (pointer, param) in shape::CURSOR_POINTERS {
-        match page.envelope.pointer(pointer) {
-            Some(Value::String(text)) if text.is_empty() => {}
-            Some(value @ (Value::String(_) | Value::Number(_))) => {
-                let via = Strategy::cursor(*pointer, *param);
-                return follow(page, &Target::query(*param), value, via);
-            }
-            _ => {}
-        }
-    }
-    if page.envelope.get("object") == Some(&Value::String("list".into())) && has_more == Some(true)
-    {
-        let via = Strategy::keyset("starting_after", "/id");
-        return keyset(page, has_more, &Target::query("starting_after"), "/id", via);
-    }
-    end_or_more(page)
-}
-
 /// The `Link` header's next page; `Some(End)` when Sentry marks it as having no results.
-fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
+pub(super) fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
     let Some(link) = find_rel(page.links, "next") else {
         return Ok(None);
     };
@@ -177,7 +134,7 @@ fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
     follow_url(page, link.target(), Strategy::link_header()).map(Some)
 }
 
-fn keyset(
+pub(super) fn keyset(
     page: &PageView<'_>,
     has_more: Option<bool>,
     target: &Target,
@@ -199,7 +156,7 @@ fn keyset(
 
 /// The next request to the URL `text`, resolved against where the page came
 /// from; it keeps the request's method and body.
-fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
+pub(super) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
     match page.final_url.join(text) {
         Ok(url) => Ok(Next::Follow {
             request: page.request.clone().with_url(url),
@@ -213,7 +170,7 @@ fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Pr
 }
 
 /// The next request: the one sent, with `value` written at `target`.
-fn follow(
+pub(super) fn follow(
     page: &PageView<'_>,
     target: &Target,
     value: &Value,
@@ -225,6 +182,19 @@ fn follow(
     }
 }
 
+/// The page number or offset (`what`) the request carries at `target`, if any.
+fn counter_at(request: &Request, target: &Target, what: &str) -> Result<Option<u64>, Problem> {
+    match read(request, target) {
+        None => Ok(None),
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
+            invalid(
+                &Value::String(text.clone()),
+                &format!("{what} is not an integer"),
+            )
+        }),
+    }
+}
+
 fn invalid(value: &Value, reason: &str) -> Problem {
     Problem::Invalid {
         next: value.to_string(),
@@ -232,7 +202,7 @@ fn invalid(value: &Value, reason: &str) -> Problem {
     }
 }
 
-fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
+pub(super) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
     match shape::more_evidence(
         page.envelope,
         page.headers,
@@ -242,214 +212,17 @@ fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
         None => Ok(Next::End),
         Some(evidence) => Err(Problem::MoreButNotFound {
             evidence,
-            hint: hint(page.envelope),
+            hint: auto::hint(page.envelope),
         }),
-    }
-}
-
-/// A strategy to suggest, from the names in the body.
-fn hint(envelope: &Value) -> String {
-    if shape::current_page(envelope).is_some() {
-        return "try .strategy(Strategy::page_number(\"page\"))".into();
-    }
-    let promising = envelope.as_object().and_then(|object| {
-        object.keys().find(|key| {
-            let key = key.to_ascii_lowercase();
-            ["cursor", "token", "after", "next"]
-                .iter()
-                .any(|word| key.contains(word))
-        })
-    });
-    match promising {
-        Some(key) => format!(
-            "if \"{key}\" is a cursor, try .strategy(Strategy::cursor(\"/{key}\", \"cursor\"))"
-        ),
-        None => {
-            "choose a Strategy explicitly: next_url, cursor, page_number, offset or keyset".into()
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link_header::{self, Link};
-    use http::HeaderMap;
+    use crate::rules::testing::response;
     use serde_json::json;
     use url::Url;
-
-    struct Response {
-        url: Url,
-        headers: HeaderMap,
-        links: Vec<Link>,
-        body: Value,
-        items: Vec<Value>,
-        seen: u64,
-    }
-
-    fn response(url: &str, body: Value) -> Response {
-        let items = shape::find_items(&body)
-            .ok()
-            .and_then(|pointer| body.pointer(&pointer).and_then(Value::as_array).cloned())
-            .unwrap_or_default();
-        Response {
-            url: Url::parse(url).expect("test URL"),
-            headers: HeaderMap::new(),
-            links: Vec::new(),
-            seen: items.len() as u64,
-            body,
-            items,
-        }
-    }
-
-    impl Response {
-        fn link(mut self, value: &str) -> Self {
-            self.links = link_header::parse([value]);
-            self
-        }
-        fn header(mut self, name: &'static str, value: &'static str) -> Self {
-            self.headers
-                .append(name, value.parse().expect("test header"));
-            self
-        }
-        fn seen(mut self, seen: u64) -> Self {
-            self.seen = seen;
-            self
-        }
-        fn step(&self, strategy: Strategy) -> Result<Next, Problem> {
-            let last = || self.items.last().cloned();
-            let request = Request::get(self.url.clone());
-            let view = PageView {
-                request: &request,
-                final_url: &self.url,
-                headers: &self.headers,
-                links: &self.links,
-                envelope: &self.body,
-                item_count: self.items.len(),
-                items_seen: self.seen,
-                last_item: &last,
-            };
-            next_step(&strategy, &view)
-        }
-        fn next_url(&self, strategy: Strategy) -> String {
-            match self.step(strategy) {
-                Ok(Next::Follow { request, .. }) => request.url().to_string(),
-                other => panic!("expected a next page, got {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn auto_prefers_link_header_then_body_url_then_cursor() {
-        let page = response(
-            "http://h/x?page=1",
-            json!({"data": [1], "next_page_url": "http://h/x?page=2"}),
-        )
-        .link("</x?page=9>; rel=\"next\"");
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?page=9");
-        let page = response(
-            "http://h/x",
-            json!({"items": [1], "nextCursor": "c2", "nextPageUrl": "/x?cursor=c2"}),
-        );
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?cursor=c2");
-        let page = response(
-            "http://h/x?limit=5&cursor=c1",
-            json!({"channels": [1], "response_metadata": {"next_cursor": "c2"}}),
-        );
-        assert_eq!(
-            page.next_url(Strategy::auto()),
-            "http://h/x?limit=5&cursor=c2"
-        );
-        let page = response(
-            "http://h/x?pageSize=2",
-            json!({"things": [1], "nextPageToken": "t"}),
-        );
-        assert_eq!(
-            page.next_url(Strategy::auto()),
-            "http://h/x?pageSize=2&pageToken=t"
-        );
-    }
-
-    #[test]
-    fn auto_reads_hal_odata_and_stripe() {
-        let hal = response(
-            "http://h/orders",
-            json!({"_links": {"next": {"href": "/orders?page=2"}}, "_embedded": {"orders": [1]}}),
-        );
-        assert_eq!(hal.next_url(Strategy::auto()), "http://h/orders?page=2");
-        let odata = response(
-            "http://h/People",
-            json!({"value": [1], "@odata.nextLink": "http://h/People?$skiptoken=8"}),
-        );
-        assert_eq!(
-            odata.next_url(Strategy::auto()),
-            "http://h/People?$skiptoken=8"
-        );
-        let stripe = response(
-            "http://h/v1/customers?limit=2&starting_after=cus_1",
-            json!({"object": "list", "has_more": true, "data": [{"id": "cus_2"}, {"id": "cus_3"}]}),
-        );
-        assert_eq!(
-            stripe.next_url(Strategy::auto()),
-            "http://h/v1/customers?limit=2&starting_after=cus_3"
-        );
-    }
-
-    #[test]
-    fn ends_on_null_empty_or_has_more_false() {
-        let ends = |body: Value| response("http://h/x", body).step(Strategy::auto());
-        assert_eq!(
-            ends(json!({"data": [1], "next_page_url": null})),
-            Ok(Next::End)
-        );
-        assert_eq!(
-            ends(json!({"channels": [1], "response_metadata": {"next_cursor": ""}})),
-            Ok(Next::End)
-        );
-        assert_eq!(
-            ends(json!({"items": [1], "hasMore": false, "nextCursor": "stale"})),
-            Ok(Next::End)
-        );
-        let sentry = response("http://h/x", json!([1]))
-            .link("<http://h/x?cursor=2>; rel=\"next\"; results=\"false\"");
-        assert_eq!(sentry.step(Strategy::auto()), Ok(Next::End));
-    }
-
-    #[test]
-    fn empty_page_with_a_cursor_is_followed() {
-        let page = response("http://h/x", json!({"items": [], "nextCursor": "c9"}));
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?cursor=c9");
-    }
-
-    #[test]
-    fn never_ends_silently_when_the_api_says_there_is_more() {
-        let page = response(
-            "http://h/x",
-            json!({"data": [1], "current_page": 1, "last_page": 3}),
-        );
-        match page.step(Strategy::auto()) {
-            Err(Problem::MoreButNotFound { evidence, hint }) => {
-                assert_eq!(evidence, "current_page 1 < last_page 3");
-                assert!(hint.contains("page_number"), "{hint}");
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
-        let page = response("http://h/x", json!([1])).header("X-Next-Page", "2");
-        assert!(matches!(
-            page.step(Strategy::link_header()),
-            Err(Problem::MoreButNotFound { .. })
-        ));
-        let page = response(
-            "http://h/x",
-            json!({"data": [1], "has_more": true, "after": "z"}),
-        );
-        match page.step(Strategy::auto()) {
-            Err(Problem::MoreButNotFound { hint, .. }) => {
-                assert!(hint.contains("\"/after\""), "{hint}")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
-    }
 
     #[test]
     fn page_number_keeps_filters_and_stops_at_the_last_page() {
@@ -548,6 +321,91 @@ mod tests {
         let bad = response("http://h/a", json!({"data": [1], "c": [1]}));
         assert!(matches!(
             bad.step(Strategy::cursor("/c", "c")),
+            Err(Problem::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn tokens_are_read_from_the_body_a_header_or_a_link_and_written_anywhere() {
+        use crate::{Method, Token};
+        let notion = Request::new(
+            Method::POST,
+            Url::parse("http://h/v1/databases/d/query").unwrap(),
+        )
+        .with_body(json!({"filter": {"x": 1}, "page_size": 2}));
+        let page = response(
+            "http://h/",
+            json!({"results": [1, 2], "has_more": true, "next_cursor": "c2"}),
+        )
+        .to(notion);
+        let next = page.next(Strategy::cursor(
+            "/next_cursor",
+            Target::body("/start_cursor"),
+        ));
+        assert_eq!(next.url().as_str(), "http://h/v1/databases/d/query");
+        assert_eq!(
+            next.body(),
+            Some(&json!({"filter": {"x": 1}, "page_size": 2, "start_cursor": "c2"}))
+        );
+        let azure = response(
+            "http://h/_apis/users?api-version=7.1",
+            json!({"count": 1, "value": [1]}),
+        )
+        .header("X-MS-ContinuationToken", "tok/1");
+        assert_eq!(
+            azure.next_url(Strategy::cursor(
+                Token::header("x-ms-continuationtoken"),
+                "continuationToken"
+            )),
+            "http://h/_apis/users?api-version=7.1&continuationToken=tok%2F1"
+        );
+        let done = response("http://h/x", json!({"value": [1]}));
+        assert_eq!(
+            done.step(Strategy::cursor(
+                Token::header("x-ms-continuationtoken"),
+                "c"
+            )),
+            Ok(Next::End)
+        );
+        let sentry = response("http://h/x", json!([1]))
+            .link("<http://h/x?cursor=0:5:0>; rel=\"next\"; results=\"true\"; cursor=\"0:5:0\"");
+        let next = sentry.next(Strategy::cursor(
+            Token::link("next", "cursor"),
+            Target::header("X-Cursor"),
+        ));
+        assert_eq!(
+            next.headers(),
+            [("X-Cursor".to_owned(), "0:5:0".to_owned())]
+        );
+    }
+
+    #[test]
+    fn numbers_and_keys_go_into_the_body_keeping_their_type() {
+        use crate::Method;
+        let search = |body: Value| {
+            Request::new(Method::POST, Url::parse("http://h/_search").unwrap()).with_body(body)
+        };
+        let elastic = response(
+            "http://h/",
+            json!({"hits": [{"id": 1, "sort": [10, "a"]}, {"id": 2, "sort": [20, "b"]}]}),
+        )
+        .to(search(json!({"size": 2})));
+        let next = elastic.next(Strategy::keyset(Target::body("/search_after"), "/sort"));
+        assert_eq!(
+            next.body(),
+            Some(&json!({"size": 2, "search_after": [20, "b"]}))
+        );
+        let as_text = response("http://h/", json!({"data": [1], "last_page": 3}))
+            .to(search(json!({"page": "1"})));
+        let next = as_text.next(Strategy::page_number(Target::body("/page")));
+        assert_eq!(next.body(), Some(&json!({"page": "2"})));
+        let offset =
+            response("http://h/", json!({"data": [1, 2, 3]})).to(search(json!({"from": 30})));
+        let next = offset.next(Strategy::offset(Target::body("/from"), "size"));
+        assert_eq!(next.body(), Some(&json!({"from": 33})));
+        // A key that is not text cannot go into a query parameter.
+        assert!(matches!(
+            elastic.step(Strategy::keyset("after", "/sort")),
             Err(Problem::Invalid { .. })
         ));
     }

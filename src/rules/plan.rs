@@ -155,8 +155,7 @@ fn sorted_pairs(url: &Url) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link_header;
-    use http::HeaderMap;
+    use crate::rules::testing::response;
     use serde_json::Value;
 
     fn plan_for(
@@ -166,30 +165,13 @@ mod tests {
         body: Value,
         headers: &[(&'static str, &'static str)],
     ) -> Option<Plan> {
-        let url = Url::parse(url).expect("test URL");
-        let links = link_header::parse([link]);
-        let mut header_map = HeaderMap::new();
-        for (name, value) in headers {
-            header_map.append(*name, value.parse().expect("test header"));
-        }
-        let items = shape::find_items(&body)
-            .ok()
-            .and_then(|p| body.pointer(&p).and_then(Value::as_array).map(Vec::len))
-            .unwrap_or(0);
-        let none = || None;
-        let request = Request::get(url.clone());
-        let view = PageView {
-            request: &request,
-            final_url: &url,
-            headers: &header_map,
-            links: &links,
-            envelope: &body,
-            item_count: items,
-            items_seen: items as u64,
-            last_item: &none,
-        };
-        let next = crate::rules::next::next_step(&strategy, &view).expect("a next step");
-        plan(&strategy, &view, &next)
+        let page = headers
+            .iter()
+            .fold(response(url, body).link(link), |page, (name, value)| {
+                page.header(name, value)
+            });
+        let next = page.step(strategy.clone()).expect("a next step");
+        page.with_view(|view| plan(&strategy, view, &next))
     }
 
     fn urls(plan: &Plan) -> Vec<String> {

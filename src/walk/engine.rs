@@ -16,14 +16,14 @@ use url::Url;
 
 use super::fetch::PageRequest;
 use super::guard::LoopGuard;
-use super::limits::Limits;
+use super::limits::{Cut, Limits};
 use super::position::Position;
 use super::settings::Settings;
 use crate::http::Response;
 use crate::http::origin::{Credentials, Outgoing, admit};
 use crate::link_header::{self, Link};
 use crate::rules::PageView;
-use crate::rules::decode::Decoded;
+use crate::rules::decode::{BadItem, Decoded};
 use crate::rules::next::{Next, Problem, next_step};
 use crate::rules::shape;
 use crate::strategy::Kind;
@@ -45,12 +45,24 @@ pub(crate) struct Fetched<T> {
     pub after_error: Checkpoint,
 }
 
-/// How far a page was delivered.
-enum PageEnd<'a> {
-    /// Every item, so the walk goes on with the next request, if any.
-    Complete(Option<&'a Request>),
-    /// A limit or an error stopped inside the page.
-    Partial,
+/// What follows a page: the next request, or the error that ends the walk
+/// after its items.
+struct Step {
+    next: Option<(Outgoing, Strategy)>,
+    error: Option<Error>,
+    /// The next request could not be worked out, but no page after this one
+    /// is wanted anyway.
+    unresolved: bool,
+}
+
+impl Step {
+    fn failed(error: Error) -> Step {
+        Step {
+            next: None,
+            error: Some(error),
+            unresolved: false,
+        }
+    }
 }
 
 /// Sees each page's view and next step as the walk works it out: how the
@@ -244,82 +256,66 @@ impl Walk {
         let cut = self.limits.take_page(page_len - skip);
         let links = links_of(&response.headers);
         // A bad item after the last one wanted is never reached.
-        let mut error = item_error
-            .filter(|bad| cut.wants(bad.index - skip))
-            .map(|bad| {
-                Error::new(ErrorKind::Item {
-                    index: bad.index,
-                    json: bad.json,
-                })
-                .at(number, sent.request.url().as_str())
-                .caused_by(bad.error)
-            });
-        // A problem with a page the limits will never fetch is not reported,
-        // but the checkpoint stays on this page so a resumed walk meets it.
-        let mut unresolved = false;
-        let mut next = None;
-        if error.is_none() {
-            let body = &response.body;
-            let last = || {
-                last_item
-                    .clone()
-                    .or_else(|| last_item_from_body(body, &pointer))
-            };
-            let view = PageView {
-                request: &sent.request,
-                final_url: &response.final_url,
-                headers: &response.headers,
-                links: &links,
-                envelope: &envelope,
-                item_count: page_len,
-                items_seen: self.position.items_seen + page_len as u64,
-                last_item: &last,
-            };
-            match self.next_after(&view, planned, number, observe) {
-                Ok(found) => next = found,
-                Err(_) if cut.limit_met => unresolved = true,
-                Err(found) => error = Some(found),
+        let bad_item = item_error.filter(|bad| cut.wants(bad.index - skip));
+        let step = match bad_item {
+            Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
+            None => {
+                let body = &response.body;
+                let last = || {
+                    last_item
+                        .clone()
+                        .or_else(|| last_item_from_body(body, &pointer))
+                };
+                let view = PageView {
+                    request: &sent.request,
+                    final_url: &response.final_url,
+                    headers: &response.headers,
+                    links: &links,
+                    envelope: &envelope,
+                    item_count: page_len,
+                    items_seen: self.position.items_seen + page_len as u64,
+                    last_item: &last,
+                };
+                self.step(&view, planned, &cut, observe)
             }
-        }
-        self.learn(pointer, page_len, next.as_ref());
+        };
+        self.learn(pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));
         self.limits.count_items(items.len());
+        let (at, after, after_error) = self.advance(&sent.request, skip, items.len(), &cut, &step);
         let total = shape::total(&envelope, &response.headers);
-        let complete = !cut.truncated && !unresolved && error.is_none();
-        let end = match &next {
-            _ if !complete => PageEnd::Partial,
-            Some((outgoing, _)) => PageEnd::Complete(Some(&outgoing.request)),
-            None => PageEnd::Complete(None),
-        };
-        let bad_item = matches!(
-            error.as_ref().map(Error::kind),
-            Some(ErrorKind::Item { .. })
-        );
-        let (at, after, after_error) =
-            self.advance(&sent.request, skip, items.len(), end, bad_item);
-        let (next_url, found_by) = match &next {
-            Some((outgoing, via)) => (Some(outgoing.request.url().to_string()), Some(via.clone())),
-            None => (None, None),
-        };
-        self.position.next = next.filter(|_| complete).map(|(outgoing, _)| outgoing);
-        let page = Page {
-            items,
-            number,
-            url: response.final_url.to_string(),
-            request: sent.request.clone(),
-            next_url,
-            found_by,
-            links,
-            total,
-            status: response.status,
-            headers: response.headers,
-        };
         Fetched {
-            page,
+            page: page(number, &sent.request, response, items, links, total, &step),
             at,
             after,
-            error,
+            error: step.error,
             after_error,
+        }
+    }
+
+    /// Works out what follows the page seen through `view`.
+    fn step(
+        &mut self,
+        view: &PageView<'_>,
+        planned: Option<(Request, Strategy)>,
+        cut: &Cut,
+        observe: Observer<'_>,
+    ) -> Step {
+        let number = self.position.page;
+        match self.next_after(view, planned, number, observe) {
+            Ok(next) => Step {
+                next,
+                error: None,
+                unresolved: false,
+            },
+            // A problem with a page the limits will never fetch is not reported,
+            // but the checkpoint stays on this page so a resumed walk meets it.
+            Err(_) if cut.limit_met => Step {
+                next: None,
+                error: None,
+                unresolved: true,
+            },
+            Err(error) => Step::failed(error),
         }
     }
 
@@ -331,15 +327,16 @@ impl Walk {
     }
 
     /// Moves the position past the page `sent` fetched, of which `kept` items
-    /// are delivered from `skip` on; returns where the page starts, where it
-    /// ends, and where the walk stands once its error, if any, is reported.
+    /// are delivered from `skip` on, as `step` says; returns where the page
+    /// starts, where it ends, and where the walk stands once the step's error,
+    /// if any, is reported.
     fn advance(
         &mut self,
         sent: &Request,
         skip: usize,
         kept: usize,
-        end: PageEnd<'_>,
-        bad_item: bool,
+        cut: &Cut,
+        step: &Step,
     ) -> (Checkpoint, Checkpoint, Checkpoint) {
         let number = self.position.page;
         let at = Checkpoint::new(
@@ -348,22 +345,25 @@ impl Walk {
             self.position.skip,
             self.position.items_seen,
         );
-        let after = match end {
-            PageEnd::Complete(next) => Checkpoint::new(
-                next.cloned(),
+        let complete = !cut.truncated && !step.unresolved && step.error.is_none();
+        let next = step.next.as_ref().filter(|_| complete);
+        let after = if complete {
+            Checkpoint::new(
+                next.map(|(outgoing, _)| outgoing.request.clone()),
                 number.saturating_add(1),
                 0,
                 self.position.items_seen + (skip + kept) as u64,
-            ),
-            PageEnd::Partial => at.skipping(kept),
+            )
+        } else {
+            at.skipping(kept)
         };
         // A bad item counts as delivered once reported, so a resumed walk goes
         // on after it instead of failing on it forever.
-        let after_error = if bad_item {
-            after.skipping(1)
-        } else {
-            after.clone()
+        let after_error = match step.error.as_ref().map(Error::kind) {
+            Some(ErrorKind::Item { .. }) => after.skipping(1),
+            _ => after.clone(),
         };
+        self.position.next = next.map(|(outgoing, _)| outgoing.clone());
         self.position.page = after_error.page();
         self.position.skip = after_error.skip();
         self.position.items_seen = after_error.items_seen();
@@ -411,6 +411,31 @@ impl Walk {
     }
 }
 
+/// The page as the iterators hand it out.
+fn page<T>(
+    number: u64,
+    sent: &Request,
+    response: Response,
+    items: Vec<T>,
+    links: Vec<Link>,
+    total: Option<u64>,
+    step: &Step,
+) -> Page<T> {
+    let next = step.next.as_ref();
+    Page {
+        items,
+        number,
+        url: response.final_url.to_string(),
+        request: sent.clone(),
+        next_url: next.map(|(outgoing, _)| outgoing.request.url().to_string()),
+        found_by: next.map(|(_, via)| via.clone()),
+        links,
+        total,
+        status: response.status,
+        headers: response.headers,
+    }
+}
+
 /// Every link of the response's `Link` headers.
 fn links_of(headers: &HeaderMap) -> Vec<Link> {
     // `to_str` would refuse any non-ASCII byte and so lose a whole Link
@@ -431,6 +456,16 @@ fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
         Value::Array(items) => items.pop(),
         _ => None,
     }
+}
+
+/// The error for an item that does not fit the requested type.
+fn item_error_at(bad: BadItem, page: u64, sent: &Request) -> Error {
+    Error::new(ErrorKind::Item {
+        index: bad.index,
+        json: bad.json,
+    })
+    .at(page, sent.url().as_str())
+    .caused_by(bad.error)
 }
 
 fn problem_error(problem: Problem) -> Error {

@@ -5,6 +5,8 @@
 //! request; [`feed`] hands pages to the iterators, from the walk itself or
 //! from [`prefetch`] and [`concurrent`] threads.
 
+#[cfg(test)]
+mod canned;
 mod concurrent;
 mod engine;
 mod feed;
@@ -18,3 +20,6 @@ mod settings;
 pub(crate) use feed::PageFeed;
 
 pub(crate) use settings::Settings;
+
+#[cfg(test)]
+mod tests;

@@ -54,37 +54,7 @@ pub(super) fn decode<T: DeserializeOwned>(
     skip: usize,
 ) -> Result<Decoded<T>, DecodeError> {
     let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
-    let pointer = match at {
-        ItemsAt::User(pointer) if !pointer.is_empty() && !pointer.starts_with('/') => {
-            let found =
-                format!("is not a JSON pointer: it must start with \"/\", as in \"/{pointer}\"");
-            return Err(DecodeError::Pointer {
-                pointer: pointer.to_owned(),
-                found,
-            });
-        }
-        ItemsAt::User(pointer) => pointer.to_owned(),
-        ItemsAt::Learned(_) | ItemsAt::Detect => {
-            shape::find_items(&envelope).map_err(DecodeError::ItemsNotFound)?
-        }
-    };
-    match envelope.pointer_mut(&pointer) {
-        // As on the fast paths, the key stays, with an empty array.
-        Some(Value::Array(array)) => array.clear(),
-        Some(other) => {
-            let found = format!("points to {} instead of an array", kind_of(other));
-            return Err(DecodeError::Pointer { pointer, found });
-        }
-        None => {
-            return Err(DecodeError::Pointer {
-                pointer,
-                found: "points to nothing".into(),
-            });
-        }
-    }
-    if pointer.is_empty() {
-        envelope = Value::Null;
-    }
+    let pointer = locate(&mut envelope, at)?;
     // The body parsed as a whole, so its parts parse too.
     let found = raw_items(body, &pointer).map_err(DecodeError::Syntax)?;
     let last_item = match found.last() {
@@ -116,6 +86,40 @@ pub(super) fn decode<T: DeserializeOwned>(
         item_error,
         page_len,
     })
+}
+
+/// Where the items are in `envelope`, which is left without them: the key
+/// stays, with an empty array, as on the fast paths (`Null` for a root array).
+fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> {
+    let pointer = match at {
+        ItemsAt::User(pointer) if !pointer.is_empty() && !pointer.starts_with('/') => {
+            let found =
+                format!("is not a JSON pointer: it must start with \"/\", as in \"/{pointer}\"");
+            return Err(DecodeError::Pointer {
+                pointer: pointer.to_owned(),
+                found,
+            });
+        }
+        ItemsAt::User(pointer) => pointer.to_owned(),
+        ItemsAt::Learned(_) | ItemsAt::Detect => {
+            shape::find_items(envelope).map_err(DecodeError::ItemsNotFound)?
+        }
+    };
+    let found = match envelope.pointer_mut(&pointer) {
+        Some(Value::Array(array)) => {
+            array.clear();
+            None
+        }
+        Some(other) => Some(format!("points to {} instead of an array", kind_of(other))),
+        None => Some("points to nothing".to_owned()),
+    };
+    if let Some(found) = found {
+        return Err(DecodeError::Pointer { pointer, found });
+    }
+    if pointer.is_empty() {
+        *envelope = Value::Null;
+    }
+    Ok(pointer)
 }
 
 /// The elements of the array at `pointer` in `body`, as the text the server

@@ -1,0 +1,99 @@
+//! Literal responses for the rules' tests: a URL, a body, headers, and the
+//! view every rule reads.
+
+use http::HeaderMap;
+use serde_json::Value;
+use url::Url;
+
+use super::next::{Next, Problem, next_step};
+use super::{PageView, shape};
+use crate::link_header::{self, Link};
+use crate::{Request, Strategy};
+
+/// One response, as a test writes it.
+pub(crate) struct Literal {
+    pub request: Request,
+    pub headers: HeaderMap,
+    pub links: Vec<Link>,
+    pub body: Value,
+    pub items: Vec<Value>,
+    pub seen: u64,
+}
+
+/// The response to a `GET` of `url` with `body`; its items are found as
+/// auto-detection finds them, and are the walk's only items so far.
+pub(crate) fn response(url: &str, body: Value) -> Literal {
+    let items = shape::find_items(&body)
+        .ok()
+        .and_then(|pointer| body.pointer(&pointer).and_then(Value::as_array).cloned())
+        .unwrap_or_default();
+    Literal {
+        request: Request::get(Url::parse(url).expect("test URL")),
+        headers: HeaderMap::new(),
+        links: Vec::new(),
+        seen: items.len() as u64,
+        body,
+        items,
+    }
+}
+
+impl Literal {
+    /// With the `Link` header `value`.
+    pub(crate) fn link(mut self, value: &str) -> Literal {
+        self.links = link_header::parse([value]);
+        self
+    }
+
+    /// With the header `name: value`.
+    pub(crate) fn header(mut self, name: &'static str, value: &str) -> Literal {
+        self.headers
+            .append(name, value.parse().expect("test header"));
+        self
+    }
+
+    /// With `seen` items in the walk so far, this page's included.
+    pub(crate) fn seen(mut self, seen: u64) -> Literal {
+        self.seen = seen;
+        self
+    }
+
+    /// As the answer to `request` instead of a `GET` of its URL.
+    pub(crate) fn to(mut self, request: Request) -> Literal {
+        self.request = request;
+        self
+    }
+
+    /// `check` run on the view of this response.
+    pub(crate) fn with_view<R>(&self, check: impl FnOnce(&PageView<'_>) -> R) -> R {
+        let last = || self.items.last().cloned();
+        let view = PageView {
+            request: &self.request,
+            final_url: self.request.url(),
+            headers: &self.headers,
+            links: &self.links,
+            envelope: &self.body,
+            item_count: self.items.len(),
+            items_seen: self.seen,
+            last_item: &last,
+        };
+        check(&view)
+    }
+
+    /// The next step `strategy` takes after this response.
+    pub(crate) fn step(&self, strategy: Strategy) -> Result<Next, Problem> {
+        self.with_view(|view| next_step(&strategy, view))
+    }
+
+    /// The next request `strategy` makes after this response; panics if none.
+    pub(crate) fn next(&self, strategy: Strategy) -> Request {
+        match self.step(strategy) {
+            Ok(Next::Follow { request, .. }) => request,
+            other => panic!("expected a next page, got {other:?}"),
+        }
+    }
+
+    /// The URL of that next request.
+    pub(crate) fn next_url(&self, strategy: Strategy) -> String {
+        self.next(strategy).url().to_string()
+    }
+}
