@@ -1,9 +1,8 @@
-//! Auto-detection: which style a response speaks, and what to suggest when
-//! it says there is more without saying how to get it.
+//! Auto-detection: which style a response speaks.
 
 use serde_json::Value;
 
-use super::next::{Next, Problem, end_or_more, follow, follow_url, keyset, link_next};
+use super::step::{Next, Problem, end_or_more, follow, follow_url, keyset, link_next};
 use super::{PageView, shape};
 use crate::{Strategy, Target};
 
@@ -38,29 +37,6 @@ pub(super) fn next_step(page: &PageView<'_>, has_more: Option<bool>) -> Result<N
         return keyset(page, has_more, &Target::query("starting_after"), "/id", via);
     }
     end_or_more(page)
-}
-
-/// A strategy to suggest, from the names in the body.
-pub(super) fn hint(envelope: &Value) -> String {
-    if shape::current_page(envelope).is_some() {
-        return "try .strategy(Strategy::page_number(\"page\"))".into();
-    }
-    let promising = envelope.as_object().and_then(|object| {
-        object.keys().find(|key| {
-            let key = key.to_ascii_lowercase();
-            ["cursor", "token", "after", "next"]
-                .iter()
-                .any(|word| key.contains(word))
-        })
-    });
-    match promising {
-        Some(key) => format!(
-            "if \"{key}\" is a cursor, try .strategy(Strategy::cursor(\"/{key}\", \"cursor\"))"
-        ),
-        None => {
-            "choose a Strategy explicitly: next_url, cursor, page_number, offset or keyset".into()
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 
 mod auto;
 pub(crate) mod decode;
+mod evidence;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;
+mod step;
 mod target;
 #[cfg(test)]
 mod testing;

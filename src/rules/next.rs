@@ -5,27 +5,12 @@
 
 use serde_json::Value;
 
-use super::target::{counter, read, read_token, write};
+pub(crate) use super::step::{Next, Problem};
+use super::step::{end_or_more, follow, follow_url, invalid, keyset, link_next};
+use super::target::{counter, read, read_token};
 use super::{PageView, auto, shape};
 use crate::Request;
-use crate::link_header::find_rel;
 use crate::strategy::{Kind, Strategy, Target, Token};
-
-/// Where the walk goes after a page.
-// Short-lived, one per page: boxing `Follow` would only add an allocation.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, PartialEq)]
-pub(crate) enum Next {
-    Follow { request: Request, via: Strategy },
-    End,
-}
-
-/// Why no next request could be made although the walk should go on.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Problem {
-    Invalid { next: String, reason: String },
-    MoreButNotFound { evidence: String, hint: String },
-}
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
     let has_more = shape::has_more(page.envelope);
@@ -120,68 +105,6 @@ fn offset(
     )
 }
 
-/// The `Link` header's next page; `Some(End)` when Sentry marks it as having no results.
-pub(super) fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
-    let Some(link) = find_rel(page.links, "next") else {
-        return Ok(None);
-    };
-    if link
-        .param("results")
-        .is_some_and(|results| results.eq_ignore_ascii_case("false"))
-    {
-        return Ok(Some(Next::End));
-    }
-    follow_url(page, link.target(), Strategy::link_header()).map(Some)
-}
-
-pub(super) fn keyset(
-    page: &PageView<'_>,
-    has_more: Option<bool>,
-    target: &Target,
-    field: &str,
-    via: Strategy,
-) -> Result<Next, Problem> {
-    if page.item_count == 0 || has_more == Some(false) {
-        return Ok(Next::End);
-    }
-    let last = (page.last_item)().unwrap_or(Value::Null);
-    match last.pointer(field) {
-        Some(value) if !value.is_null() => follow(page, target, value, via),
-        _ => Err(Problem::Invalid {
-            next: field.to_owned(),
-            reason: format!("the last item has no value at {field}"),
-        }),
-    }
-}
-
-/// The next request to the URL `text`, resolved against where the page came
-/// from; it keeps the request's method and body.
-pub(super) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
-    match page.final_url.join(text) {
-        Ok(url) => Ok(Next::Follow {
-            request: page.request.clone().with_url(url),
-            via,
-        }),
-        Err(error) => Err(Problem::Invalid {
-            next: text.to_owned(),
-            reason: error.to_string(),
-        }),
-    }
-}
-
-/// The next request: the one sent, with `value` written at `target`.
-pub(super) fn follow(
-    page: &PageView<'_>,
-    target: &Target,
-    value: &Value,
-    via: Strategy,
-) -> Result<Next, Problem> {
-    match write(page.request, target, value) {
-        Ok(request) => Ok(Next::Follow { request, via }),
-        Err(reason) => Err(invalid(value, &reason)),
-    }
-}
-
 /// The page number or offset (`what`) the request carries at `target`, if any.
 fn counter_at(request: &Request, target: &Target, what: &str) -> Result<Option<u64>, Problem> {
     match read(request, target) {
@@ -191,28 +114,6 @@ fn counter_at(request: &Request, target: &Target, what: &str) -> Result<Option<u
                 &Value::String(text.clone()),
                 &format!("{what} is not an integer"),
             )
-        }),
-    }
-}
-
-fn invalid(value: &Value, reason: &str) -> Problem {
-    Problem::Invalid {
-        next: value.to_string(),
-        reason: reason.to_owned(),
-    }
-}
-
-pub(super) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
-    match shape::more_evidence(
-        page.envelope,
-        page.headers,
-        page.item_count,
-        page.items_seen,
-    ) {
-        None => Ok(Next::End),
-        Some(evidence) => Err(Problem::MoreButNotFound {
-            evidence,
-            hint: auto::hint(page.envelope),
         }),
     }
 }

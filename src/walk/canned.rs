@@ -10,7 +10,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::Settings;
-use super::fetch::Transport;
+use super::transport::Transport;
 use crate::http::Response;
 use crate::http::origin::Outgoing;
 use crate::{Error, ErrorKind, Request, Strategy};

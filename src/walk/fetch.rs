@@ -6,25 +6,11 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::settings::Settings;
+use crate::http::Response;
 use crate::http::origin::Outgoing;
-use crate::http::{Client, Response};
 use crate::rules::decode::{DecodeError, DecodeOptions, Decoded, ItemsAt, decode};
 use crate::strategy::Kind;
 use crate::{Error, ErrorKind};
-
-/// How a walk gets its responses: the HTTP client, or canned responses in
-/// the engine's tests.
-pub(crate) trait Transport: Send + Sync {
-    /// The response to `outgoing`, the request for page `page` of a walk that
-    /// started at `start`.
-    fn fetch(&self, start: &Url, outgoing: &Outgoing, page: u64) -> Result<Response, Error>;
-}
-
-impl Transport for Client {
-    fn fetch(&self, start: &Url, outgoing: &Outgoing, page: u64) -> Result<Response, Error> {
-        Client::fetch(self, start, outgoing, page)
-    }
-}
 
 /// How to fetch and decode one page; cheap to clone into worker threads.
 #[derive(Clone)]

@@ -2,8 +2,9 @@
 //!
 //! [`engine`] works out, page by page, the next request and where the walk
 //! stands ([`position`], [`limits`], [`guard`]); [`fetch`] is one page
-//! request; [`feed`] hands pages to the iterators, from the walk itself or
-//! from [`prefetch`] and [`concurrent`] threads.
+//! request, sent through a [`transport`]; [`feed`] hands pages to the
+//! iterators, from the walk itself or from [`prefetch`] and [`concurrent`]
+//! threads. [`settings`] is what they all share.
 
 #[cfg(test)]
 mod canned;
@@ -16,6 +17,7 @@ mod limits;
 mod position;
 mod prefetch;
 mod settings;
+mod transport;
 
 pub(crate) use feed::PageFeed;
 

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use http::Method;
 use serde_json::Value;
 
-use super::fetch::Transport;
+use super::transport::Transport;
 use crate::{Checkpoint, Strategy};
 
 /// The settings of one walk, fixed when its iterator is made.

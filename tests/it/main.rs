@@ -2,6 +2,7 @@
 //! against the fixture servers of the `pagewalk-fixture` crate.
 
 mod apis;
+mod architecture;
 mod behaviour;
 mod checkpoints;
 mod performance;

@@ -2,12 +2,11 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::Decoded;
-use super::named::MaybeItems;
+use super::seeds::{ItemsSeed, MaybeItems, Sink};
 use crate::json_pointer;
 
 /// One pass over `body`, the items at `pointer` going straight into `T`;
@@ -36,49 +35,6 @@ pub(super) fn decode<T: DeserializeOwned>(
     };
     deserializer.end().ok()?;
     sink.into_decoded(envelope, pointer.to_owned())
-}
-
-pub(super) struct Sink<T> {
-    items: Option<Vec<T>>,
-    last_raw: Option<String>,
-    want_last_item: bool,
-    /// Other arrays in the envelope are skipped, not built as `Value`s: no
-    /// built-in rule reads one (Laravel's `links` array, JSON:API's
-    /// `included`), only a user's pointer might.
-    skip_unread_arrays: bool,
-}
-
-impl<T> Sink<T> {
-    pub(super) fn new(want_last_item: bool, skip_unread_arrays: bool) -> Sink<T> {
-        Sink {
-            items: None,
-            last_raw: None,
-            want_last_item,
-            skip_unread_arrays,
-        }
-    }
-
-    /// Whether items were found.
-    pub(super) fn has_items(&self) -> bool {
-        self.items.is_some()
-    }
-
-    /// The page a one-pass decode produced; `None` if no items were found.
-    pub(super) fn into_decoded(self, envelope: Value, pointer: String) -> Option<Decoded<T>> {
-        let items = self.items?;
-        let last_item = match self.last_raw {
-            Some(raw) => Some(serde_json::from_str(&raw).ok()?),
-            None => None,
-        };
-        Some(Decoded {
-            page_len: items.len(),
-            items,
-            envelope,
-            pointer,
-            last_item,
-            item_error: None,
-        })
-    }
 }
 
 /// Walks down `path` through objects, keeping every other field as a `Value`.
@@ -110,7 +66,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
             .ok_or_else(|| de::Error::custom("empty path"))?;
         while let Some(key) = map.next_key::<String>()? {
             if key != *here {
-                let value = if self.sink.skip_unread_arrays {
+                let value = if self.sink.skip_unread_arrays() {
                     map.next_value_seed(MaybeItems::<T> { sink: None })?
                 } else {
                     map.next_value()?
@@ -132,46 +88,5 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
             }
         }
         Ok(Value::Object(envelope))
-    }
-}
-
-/// Deserializes the items array straight into `Vec<T>`.
-pub(super) struct ItemsSeed<'s, T> {
-    pub(super) sink: &'s mut Sink<T>,
-}
-
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of items")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        if self.sink.want_last_item {
-            // Keyset pagination needs the last item's fields whatever `T` keeps,
-            // so go through borrowed raw text (no copy) and keep the last one.
-            let mut last: Option<&'de RawValue> = None;
-            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-                items.push(serde_json::from_str(raw.get()).map_err(de::Error::custom)?);
-                last = Some(raw);
-            }
-            self.sink.last_raw = last.map(|raw| raw.get().to_owned());
-        } else {
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-        }
-        self.sink.items = Some(items);
-        Ok(())
     }
 }

@@ -15,6 +15,7 @@
 
 mod fast;
 mod named;
+mod seeds;
 mod slow;
 
 use serde::de::DeserializeOwned;

@@ -3,12 +3,11 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::Decoded;
-use super::fast::{ItemsSeed, Sink};
+use super::seeds::{MaybeItems, Sink};
 use crate::rules::shape;
 
 /// One pass for the common auto-detected case: the items are an array under
@@ -69,64 +68,5 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
             envelope.insert(key, value);
         }
         Ok(Value::Object(envelope))
-    }
-}
-
-/// A value that becomes items if it is an array (or is skipped, without a
-/// sink), and a `Value` otherwise; an array leaves an empty one in the
-/// envelope, as the other paths do.
-pub(super) struct MaybeItems<'s, T> {
-    pub(super) sink: Option<&'s mut Sink<T>>,
-}
-
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for MaybeItems<'_, T> {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for MaybeItems<'_, T> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        match self.sink {
-            Some(sink) => ItemsSeed { sink }.visit_seq(seq)?,
-            None => while seq.next_element::<de::IgnoredAny>()?.is_some() {},
-        }
-        Ok(Value::Array(Vec::new()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        Value::deserialize(de::value::MapAccessDeserializer::new(map))
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
-        Ok(Value::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
     }
 }

@@ -1,0 +1,109 @@
+//! A step of the walk, and how one is built: following a URL, or writing a
+//! token into the request that was sent.
+
+use serde_json::Value;
+
+use super::target::write;
+use super::{PageView, evidence};
+use crate::link_header::find_rel;
+use crate::{Request, Strategy, Target};
+
+/// Where the walk goes after a page.
+// Short-lived, one per page: boxing `Follow` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, PartialEq)]
+pub(crate) enum Next {
+    Follow { request: Request, via: Strategy },
+    End,
+}
+
+/// Why no next request could be made although the walk should go on.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Problem {
+    Invalid { next: String, reason: String },
+    MoreButNotFound { evidence: String, hint: String },
+}
+
+/// The `Link` header's next page; `Some(End)` when Sentry marks it as having no results.
+pub(crate) fn link_next(page: &PageView<'_>) -> Result<Option<Next>, Problem> {
+    let Some(link) = find_rel(page.links, "next") else {
+        return Ok(None);
+    };
+    if link
+        .param("results")
+        .is_some_and(|results| results.eq_ignore_ascii_case("false"))
+    {
+        return Ok(Some(Next::End));
+    }
+    follow_url(page, link.target(), Strategy::link_header()).map(Some)
+}
+
+pub(crate) fn keyset(
+    page: &PageView<'_>,
+    has_more: Option<bool>,
+    target: &Target,
+    field: &str,
+    via: Strategy,
+) -> Result<Next, Problem> {
+    if page.item_count == 0 || has_more == Some(false) {
+        return Ok(Next::End);
+    }
+    let last = (page.last_item)().unwrap_or(Value::Null);
+    match last.pointer(field) {
+        Some(value) if !value.is_null() => follow(page, target, value, via),
+        _ => Err(Problem::Invalid {
+            next: field.to_owned(),
+            reason: format!("the last item has no value at {field}"),
+        }),
+    }
+}
+
+/// The next request to the URL `text`, resolved against where the page came
+/// from; it keeps the request's method and body.
+pub(crate) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
+    match page.final_url.join(text) {
+        Ok(url) => Ok(Next::Follow {
+            request: page.request.clone().with_url(url),
+            via,
+        }),
+        Err(error) => Err(Problem::Invalid {
+            next: text.to_owned(),
+            reason: error.to_string(),
+        }),
+    }
+}
+
+/// The next request: the one sent, with `value` written at `target`.
+pub(crate) fn follow(
+    page: &PageView<'_>,
+    target: &Target,
+    value: &Value,
+    via: Strategy,
+) -> Result<Next, Problem> {
+    match write(page.request, target, value) {
+        Ok(request) => Ok(Next::Follow { request, via }),
+        Err(reason) => Err(invalid(value, &reason)),
+    }
+}
+
+pub(crate) fn invalid(value: &Value, reason: &str) -> Problem {
+    Problem::Invalid {
+        next: value.to_string(),
+        reason: reason.to_owned(),
+    }
+}
+
+pub(crate) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
+    match evidence::more_evidence(
+        page.envelope,
+        page.headers,
+        page.item_count,
+        page.items_seen,
+    ) {
+        None => Ok(Next::End),
+        Some(evidence) => Err(Problem::MoreButNotFound {
+            evidence,
+            hint: evidence::hint(page.envelope),
+        }),
+    }
+}
