@@ -3,11 +3,19 @@
 
 mod apis;
 mod architecture;
-mod behaviour;
+mod broken_servers;
 mod checkpoints;
+mod errors;
+mod items;
+mod limits;
+mod loops;
+mod origins;
 mod performance;
-mod reliability;
-mod safety;
-mod shape_props;
+mod properties;
+mod rate_limits;
+mod requests;
+mod retries;
 mod soak;
+mod strategies;
 mod threads;
+mod types;

@@ -4,7 +4,7 @@
 //! Ignored by default; CI runs it in release with fewer pages:
 //!
 //! ```text
-//! PAGEWALK_SOAK_PAGES=1000 cargo test --release --all-features --test soak -- --ignored --nocapture
+//! PAGEWALK_SOAK_PAGES=1000 cargo test --release --all-features --test it soak -- --ignored --nocapture
 //! ```
 
 use std::time::{Duration, Instant};

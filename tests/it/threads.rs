@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use fixture::{Fixture, Reply};
+use fixture::{Fixture, Item, Reply};
 use pagewalk::{Paginator, RetryPolicy, Strategy};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -198,4 +198,27 @@ fn iterators_are_send_with_threads_running() {
         .prefetch(2)
         .items::<Value>();
     assert_send(&items);
+}
+#[test]
+fn dropping_a_prefetching_walk_stops_it() {
+    let server = Fixture::start();
+    let mut items = server
+        .paginator("/v2/transactions?per_page=1")
+        .prefetch(2)
+        .items::<Item>();
+    assert_eq!(
+        items.next().expect("an item").expect("no error").name,
+        "item 1"
+    );
+    drop(items);
+    std::thread::sleep(Duration::from_millis(200));
+    let after_drop = server.request_count();
+    // The page delivered, two ahead, and at most one in flight.
+    assert!(after_drop <= 4, "{after_drop} requests for one item");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        server.request_count(),
+        after_drop,
+        "still fetching after drop"
+    );
 }
