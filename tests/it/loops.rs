@@ -244,3 +244,23 @@ fn empty_pages_between_full_ones_are_fine() {
     assert_eq!(names(&items), expected_names(2));
     assert_eq!(calls.count(), 20);
 }
+
+#[test]
+fn next_links_that_differ_only_in_their_fragment_are_the_same_request() {
+    // `<#p2>`, `<#p3>`, ...: a fragment is never sent, so each "next page"
+    // is the page already fetched.
+    let server = Fixture::start();
+    let calls = server.counted("/fragments", |n, _| {
+        linking(Reply::json(body(1..=2)), &format!("#p{}", n + 2))
+    });
+    let (items, error) = walk::<Item>(server.paginator("/fragments"));
+    assert_eq!(names(&items), expected_names(2), "each item once");
+    assert!(
+        matches!(
+            error.as_ref().map(parts),
+            Some((ErrorKind::Loop { first_page: 1, .. }, Some(1), _))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(calls.count(), 1);
+}
