@@ -108,15 +108,8 @@ pub(crate) fn hint(envelope: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::testing::headers;
     use serde_json::json;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, value.parse().expect("test header"));
-        }
-        map
-    }
 
     #[test]
     fn evidence_of_more_pages() {

@@ -153,15 +153,8 @@ pub(crate) fn url_at<'a>(envelope: &'a Value, pointer: &str) -> Option<&'a str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::testing::headers;
     use serde_json::json;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, value.parse().expect("test header"));
-        }
-        map
-    }
 
     #[test]
     fn finds_items_by_name_then_single_array_then_hal() {

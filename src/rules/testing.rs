@@ -10,6 +10,15 @@ use super::{PageView, shape};
 use crate::link_header::{self, Link};
 use crate::{Request, Strategy};
 
+/// Headers from `(name, value)` pairs.
+pub(crate) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(*name, value.parse().expect("test header"));
+    }
+    map
+}
+
 /// One response, as a test writes it.
 pub(crate) struct Literal {
     pub request: Request,
