@@ -18,7 +18,7 @@ use crate::{Checkpoint, Error};
 /// After an error it ends; [`checkpoint`](Items::checkpoint) then tells
 /// where to resume.
 pub struct Items<T> {
-    pages: PageFeed<T>,
+    pages: PageFeed<Vec<T>>,
     current: std::vec::IntoIter<T>,
     /// Position of the first item of `current`.
     at: Checkpoint,
@@ -68,10 +68,10 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Items<T> {
             }
             match self.pages.next_page()? {
                 Err(error) => return Some(Err(error)),
-                Ok((page, at)) => {
+                Ok((items, _, at)) => {
                     self.at = at;
                     self.consumed = 0;
-                    self.current = page.items.into_iter();
+                    self.current = items.into_iter();
                 }
             }
         }

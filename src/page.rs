@@ -1,8 +1,25 @@
 //! One fetched page: its items and what the response said about the walk.
 
+use std::fmt;
+
 use http::HeaderMap;
 
+use crate::rules::decode::RawItems;
 use crate::{Link, Request, Strategy};
+
+/// What a response said about the walk, whatever form its items take.
+#[derive(Debug, Clone)]
+pub(crate) struct PageMeta {
+    pub number: u64,
+    pub url: String,
+    pub request: Request,
+    pub next_url: Option<String>,
+    pub found_by: Option<Strategy>,
+    pub links: Vec<Link>,
+    pub total: Option<u64>,
+    pub status: u16,
+    pub headers: HeaderMap,
+}
 
 /// One page of a walk, with its items already deserialized into `T`.
 ///
@@ -20,15 +37,31 @@ use crate::{Link, Request, Strategy};
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub(crate) items: Vec<T>,
-    pub(crate) number: u64,
-    pub(crate) url: String,
-    pub(crate) request: Request,
-    pub(crate) next_url: Option<String>,
-    pub(crate) found_by: Option<Strategy>,
-    pub(crate) links: Vec<Link>,
-    pub(crate) total: Option<u64>,
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) meta: PageMeta,
+}
+
+/// One page of a walk with its items as the server wrote them: made by
+/// [`Paginator::raw_pages`](crate::Paginator::raw_pages).
+///
+/// Each item is the exact text of its JSON value in the response body (with
+/// any whitespace the server put inside it): numbers keep every digit, keys
+/// their order, strings their escapes. The page keeps its body and where each
+/// item is in it, so an item costs eight bytes beside its text.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// for page in pagewalk::Paginator::new("https://api.example.com/v1/prices").raw_pages() {
+///     for item in page?.items() {
+///         println!("{item}");
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct RawPage {
+    pub(crate) items: RawItems,
+    pub(crate) meta: PageMeta,
 }
 
 impl<T> Page<T> {
@@ -41,56 +74,95 @@ impl<T> Page<T> {
     pub fn into_items(self) -> Vec<T> {
         self.items
     }
+}
 
-    /// The number of this page in the walk, starting at 1 (a resumed walk
-    /// continues the numbering of the walk it resumes).
-    pub fn number(&self) -> u64 {
-        self.number
+impl RawPage {
+    /// The text of each item, in the order the server sent them.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.items.iter()
     }
 
-    /// The URL this page was read from (after any redirects).
-    pub fn url(&self) -> &str {
-        &self.url
+    /// How many items the page has.
+    pub fn len(&self) -> usize {
+        crate::rules::decode::Batch::len(&self.items)
     }
 
-    /// The request this page was fetched with (before any redirects).
-    pub fn request(&self) -> &Request {
-        &self.request
+    /// True when the page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
+}
 
-    /// The URL of the next page, or `None` if this is the last one.
-    pub fn next_url(&self) -> Option<&str> {
-        self.next_url.as_deref()
+impl fmt::Debug for RawPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawPage")
+            .field("items", &self.len())
+            .field("meta", &self.meta)
+            .finish()
     }
+}
 
-    /// How the next page was found, e.g. `Strategy::link_header()`; `None` on
-    /// the last page. With [`Strategy::auto`] this is what was detected.
-    pub fn found_by(&self) -> Option<&Strategy> {
-        self.found_by.as_ref()
-    }
+/// The accessors of what a response said, the same on both kinds of page.
+macro_rules! page_metadata {
+    () => {
+        /// The number of this page in the walk, starting at 1 (a resumed walk
+        /// continues the numbering of the walk it resumes).
+        pub fn number(&self) -> u64 {
+            self.meta.number
+        }
 
-    /// Every link of the response's `Link` headers (first, prev, next, last, ...).
-    /// Targets are as the server wrote them; use [`Link::resolve`] with
-    /// [`url`](Page::url) for relative ones.
-    pub fn links(&self) -> &[Link] {
-        &self.links
-    }
+        /// The URL this page was read from (after any redirects).
+        pub fn url(&self) -> &str {
+            &self.meta.url
+        }
 
-    /// The total number of items in the collection, when the response gives it:
-    /// the `Total`, `X-Total` or `X-Total-Count` header, or the `total`,
-    /// `meta.total`, `total_count`, `meta.total_count` or (Django REST
-    /// framework) `count` field.
-    pub fn total(&self) -> Option<u64> {
-        self.total
-    }
+        /// The request this page was fetched with (before any redirects).
+        pub fn request(&self) -> &Request {
+            &self.meta.request
+        }
 
-    /// The HTTP status of the response.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
+        /// The URL of the next page, or `None` if this is the last one.
+        pub fn next_url(&self) -> Option<&str> {
+            self.meta.next_url.as_deref()
+        }
 
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
+        /// How the next page was found, e.g. `Strategy::link_header()`; `None`
+        /// on the last page. With [`Strategy::auto`] this is what was detected.
+        pub fn found_by(&self) -> Option<&Strategy> {
+            self.meta.found_by.as_ref()
+        }
+
+        /// Every link of the response's `Link` headers (first, prev, next,
+        /// last, ...). Targets are as the server wrote them; use
+        /// [`Link::resolve`] with [`url`](Self::url) for relative ones.
+        pub fn links(&self) -> &[Link] {
+            &self.meta.links
+        }
+
+        /// The total number of items in the collection, when the response
+        /// gives it: the `Total`, `X-Total` or `X-Total-Count` header, or the
+        /// `total`, `meta.total`, `total_count`, `meta.total_count` or
+        /// (Django REST framework) `count` field.
+        pub fn total(&self) -> Option<u64> {
+            self.meta.total
+        }
+
+        /// The HTTP status of the response.
+        pub fn status(&self) -> u16 {
+            self.meta.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.meta.headers
+        }
+    };
+}
+
+impl<T> Page<T> {
+    page_metadata!();
+}
+
+impl RawPage {
+    page_metadata!();
 }

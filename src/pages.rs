@@ -16,7 +16,7 @@ use crate::{Checkpoint, Error, Page};
 /// redirects). After an error it ends; [`checkpoint`](Pages::checkpoint)
 /// then tells where to resume.
 pub struct Pages<T> {
-    pages: PageFeed<T>,
+    pages: PageFeed<Vec<T>>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
@@ -46,7 +46,11 @@ impl<T: DeserializeOwned + Send + 'static> Iterator for Pages<T> {
     type Item = Result<Page<T>, Error>;
 
     fn next(&mut self) -> Option<Result<Page<T>, Error>> {
-        Some(self.pages.next_page()?.map(|(page, _)| page))
+        Some(
+            self.pages
+                .next_page()?
+                .map(|(items, meta, _)| Page { items, meta }),
+        )
     }
 }
 

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::http::{Client, Throttle};
 use crate::walk::Settings;
-use crate::{Checkpoint, Items, Pages, RetryPolicy, Strategy};
+use crate::{Checkpoint, Items, Pages, RawPages, RetryPolicy, Strategy};
 
 /// A builder for walking every page of a paginated JSON API.
 ///
@@ -256,6 +256,14 @@ impl Paginator {
     /// Every page, with its items deserialized into `T`.
     pub fn pages<T: DeserializeOwned + Send + 'static>(self) -> Pages<T> {
         Pages::new(Arc::new(self.into_settings()))
+    }
+
+    /// Every page, with its items as the text the server wrote: nothing is
+    /// deserialized, so numbers keep every digit and keys their order, and an
+    /// item costs eight bytes beside its text. Walks exactly as
+    /// [`pages`](Paginator::pages) does.
+    pub fn raw_pages(self) -> RawPages {
+        RawPages::new(Arc::new(self.into_settings()))
     }
 
     fn into_settings(self) -> Settings {

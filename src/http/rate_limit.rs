@@ -125,19 +125,26 @@ fn reset_wait(value: &str, now: SystemTime) -> Option<Duration> {
     if secs < EPOCH_THRESHOLD {
         return Some(seconds(secs));
     }
-    let reset = UNIX_EPOCH.checked_add(seconds(secs))?;
+    // A reset beyond what the clock can hold is a wait longer than any
+    // `max_wait`, never "no wait".
+    let Some(reset) = UNIX_EPOCH.checked_add(seconds(secs)) else {
+        return Some(Duration::MAX);
+    };
     Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Non-negative decimal seconds (`120`, `1.5`): no sign, exponent, inf or NaN.
+/// Non-negative seconds: decimal (`120`, `1.5`) or with an exponent (`1e20`);
+/// no sign, inf or NaN.
 fn parse_seconds(value: &str) -> Option<f64> {
     let value = value.trim();
-    let digits = value.bytes().filter(u8::is_ascii_digit).count();
-    let dots = value.bytes().filter(|&byte| byte == b'.').count();
-    if digits == 0 || dots > 1 || digits + dots != value.len() {
+    if !value.starts_with(|c: char| c.is_ascii_digit())
+        || !value
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'e' | b'E' | b'+'))
+    {
         return None;
     }
-    value.parse().ok()
+    value.parse::<f64>().ok().filter(|secs| secs.is_finite())
 }
 
 /// Seconds as a duration; an absurdly long one saturates, so that it fails
@@ -204,6 +211,29 @@ mod tests {
         for value in ["soon", "-5", "NaN", "inf", "1e400", "", " ", "1.2.3"] {
             assert_eq!(parse_retry_after(value, now()), None, "{value:?}");
         }
+    }
+
+    #[test]
+    fn resets_beyond_the_clock_are_the_longest_wait() {
+        let spent = |reset: &str| {
+            headers(&format!(
+                "X-RateLimit-Remaining: 0\nX-RateLimit-Reset: {reset}"
+            ))
+        };
+        for reset in ["99999999999999999999", "1e20", "18446744073709551615"] {
+            assert_eq!(
+                rate_limit_wait(&spent(reset), now()),
+                Some(Duration::MAX),
+                "{reset}"
+            );
+        }
+        let structured = headers(r#"RateLimit: "p";r=0;t=1e20"#);
+        assert!(rate_limit_wait(&structured, now()) > Some(Duration::from_secs(1 << 40)));
+        assert_eq!(
+            parse_retry_after("1e400", now()),
+            None,
+            "infinite is garbage"
+        );
     }
 
     #[test]

@@ -13,24 +13,22 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 
-use serde::de::DeserializeOwned;
-
 use super::engine::{Fetched, Walk};
 use super::fetch::PageRequest;
 use crate::Error;
 use crate::http::Response;
 use crate::http::origin::{Credentials, Outgoing};
-use crate::rules::decode::Decoded;
+use crate::rules::decode::{Batch, Decoded};
 use crate::rules::plan::Plan;
 
-type Outcome<T> = Result<(Response, Decoded<T>), Error>;
+type Outcome<B> = Result<(Response, Decoded<B>), Error>;
 
 /// The most worker threads, whatever is asked.
 const MAX_WORKERS: usize = 64;
 
 /// What a worker sends back.
-enum Message<T> {
-    Page(u64, Box<Outcome<T>>),
+enum Message<B> {
+    Page(u64, Box<Outcome<B>>),
     /// A worker panicked (in a `Deserialize` impl, say): the consumer re-raises
     /// it, as it would have happened without concurrency.
     Panicked(Box<dyn Any + Send>),
@@ -64,26 +62,26 @@ impl Shared {
     }
 }
 
-pub(crate) struct Concurrent<T> {
+pub(crate) struct Concurrent<B> {
     walk: Box<Walk>,
     plan: Plan,
     /// Planned pages share the first next request's origin, and its verdict.
     credentials: Credentials,
     /// Plan indexes `0..count` are fetched by the workers.
     count: u64,
-    results: Receiver<Message<T>>,
-    buffer: BTreeMap<u64, Outcome<T>>,
+    results: Receiver<Message<B>>,
+    buffer: BTreeMap<u64, Outcome<B>>,
     delivering: u64,
     shared: Arc<Shared>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
+impl<B: Batch> Concurrent<B> {
     /// Starts `workers` threads on `plan`; gives the walk back if not even one can start.
     pub(crate) fn start(
         walk: Box<Walk>,
         plan: Plan,
         workers: usize,
-    ) -> Result<Concurrent<T>, Box<Walk>> {
+    ) -> Result<Concurrent<B>, Box<Walk>> {
         let (Some(request), Some(credentials)) = (walk.page_request(), walk.next_credentials())
         else {
             return Err(walk);
@@ -103,7 +101,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
         let first_page = walk.page_number();
         let mut started = 0;
         for _ in 0..workers {
-            let job = Job {
+            let job = Job::<B> {
                 request: request.clone(),
                 plan: plan.clone(),
                 credentials,
@@ -135,7 +133,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
         })
     }
 
-    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
+    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<B>, Error>> {
         if self.delivering >= self.count || self.walk.is_over() {
             // The plan is done: whatever the last page says comes next is fetched as usual.
             self.shared.update(|progress| progress.stopped = true);
@@ -193,7 +191,7 @@ impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
     }
 }
 
-impl<T> Drop for Concurrent<T> {
+impl<B> Drop for Concurrent<B> {
     fn drop(&mut self) {
         self.shared.update(|progress| progress.stopped = true);
         // Requests in flight give up their retries and waits.
@@ -205,7 +203,7 @@ impl<T> Drop for Concurrent<T> {
 }
 
 /// One worker's share of the plan.
-struct Job<T> {
+struct Job<B> {
     request: PageRequest,
     plan: Plan,
     credentials: Credentials,
@@ -213,10 +211,10 @@ struct Job<T> {
     window: u64,
     first_page: u64,
     shared: Arc<Shared>,
-    sender: Sender<Message<T>>,
+    sender: Sender<Message<B>>,
 }
 
-impl<T: DeserializeOwned> Job<T> {
+impl<B: Batch> Job<B> {
     fn run_guarded(self) {
         let (sender, shared) = (self.sender.clone(), Arc::clone(&self.shared));
         if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| self.run())) {
@@ -233,7 +231,7 @@ impl<T: DeserializeOwned> Job<T> {
             };
             let mut outcome = self
                 .request
-                .fetch::<T>(&outgoing, self.first_page + index, 0);
+                .fetch::<B>(&outgoing, self.first_page + index, 0);
             // Planned pages are numbered, never keyset, so their body is not
             // read again: free it while the page waits in the reorder buffer.
             if let Ok((response, _)) = &mut outcome {

@@ -10,7 +10,6 @@
 use std::sync::Arc;
 
 use http::HeaderMap;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
@@ -22,17 +21,21 @@ use super::settings::Settings;
 use crate::http::Response;
 use crate::http::origin::{Credentials, Outgoing, admit};
 use crate::link_header::{self, Link};
+use crate::page::PageMeta;
 use crate::rules::PageView;
-use crate::rules::decode::{BadItem, Decoded};
+use crate::rules::decode::{BadItem, Batch, Decoded};
 use crate::rules::next::{Next, Problem, next_step};
 use crate::rules::shape;
 use crate::strategy::Kind;
-use crate::{Checkpoint, Error, ErrorKind, Page, Request, Strategy, checkpoint};
+use crate::{Checkpoint, Error, ErrorKind, Request, Strategy, checkpoint};
 
 /// A page as the iterators receive it: the page, where it stands, and the
 /// error, if any, that comes right after its items.
-pub(crate) struct Fetched<T> {
-    pub page: Page<T>,
+pub(crate) struct Fetched<B> {
+    /// The page's items, from the first one not delivered before.
+    pub items: B,
+    /// What the response said about the walk.
+    pub meta: PageMeta,
     /// The position of this page's first delivered item.
     pub at: Checkpoint,
     /// The position after this page's last delivered item.
@@ -164,15 +167,15 @@ impl Walk {
     }
 
     /// The next page, `None` at the end; after an `Err` the walk is over.
-    pub(crate) fn next_page<T: DeserializeOwned>(&mut self) -> Option<Result<Fetched<T>, Error>> {
-        self.next_page_observed(&mut |_, _| {})
+    pub(crate) fn next_page<B: Batch>(&mut self) -> Option<Result<Fetched<B>, Error>> {
+        self.next_page_observed::<B>(&mut |_, _| {})
     }
 
     /// [`next_page`](Walk::next_page), showing `observe` the page's view.
-    pub(crate) fn next_page_observed<T: DeserializeOwned>(
+    pub(crate) fn next_page_observed<B: Batch>(
         &mut self,
         observe: Observer<'_>,
-    ) -> Option<Result<Fetched<T>, Error>> {
+    ) -> Option<Result<Fetched<B>, Error>> {
         if let Some(error) = self.startup_error.take() {
             return Some(Err(error));
         }
@@ -183,7 +186,7 @@ impl Walk {
         let request = self.page_request()?;
         Some(
             request
-                .fetch(&sent, self.position.page, self.position.skip)
+                .fetch::<B>(&sent, self.position.page, self.position.skip)
                 .map(|(response, decoded)| self.deliver(&sent, response, decoded, None, observe)),
         )
     }
@@ -233,14 +236,14 @@ impl Walk {
     /// Delivers the page that `sent` fetched: works out the next request (or
     /// takes `planned`, when a plan already knows it), applies the limits and
     /// moves the walk on.
-    pub(crate) fn deliver<T: DeserializeOwned>(
+    pub(crate) fn deliver<B: Batch>(
         &mut self,
         sent: &Outgoing,
         response: Response,
-        decoded: Decoded<T>,
+        decoded: Decoded<B>,
         planned: Option<(Request, Strategy)>,
         observe: Observer<'_>,
-    ) -> Fetched<T> {
+    ) -> Fetched<B> {
         let number = self.position.page;
         self.guard
             .record(&sent.request, &response.final_url, number);
@@ -251,6 +254,8 @@ impl Walk {
             item_error,
             pointer,
             page_len,
+            first: _,
+            body,
         } = decoded;
         let skip = self.position.skip.min(page_len);
         let cut = self.limits.take_page(page_len - skip);
@@ -260,11 +265,10 @@ impl Walk {
         let step = match bad_item {
             Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
             None => {
-                let body = &response.body;
                 let last = || {
                     last_item
                         .clone()
-                        .or_else(|| last_item_from_body(body, &pointer))
+                        .or_else(|| last_item_from_body(body.as_deref()?, &pointer))
                 };
                 let view = PageView {
                     request: &sent.request,
@@ -285,7 +289,8 @@ impl Walk {
         let (at, after, after_error) = self.advance(&sent.request, skip, items.len(), &cut, &step);
         let total = shape::total(&envelope, &response.headers);
         Fetched {
-            page: page(number, &sent.request, response, items, links, total, &step),
+            items,
+            meta: meta(number, &sent.request, response, links, total, &step),
             at,
             after,
             error: step.error,
@@ -411,19 +416,17 @@ impl Walk {
     }
 }
 
-/// The page as the iterators hand it out.
-fn page<T>(
+/// What the response said, as the page handed out tells it.
+fn meta(
     number: u64,
     sent: &Request,
     response: Response,
-    items: Vec<T>,
     links: Vec<Link>,
     total: Option<u64>,
     step: &Step,
-) -> Page<T> {
+) -> PageMeta {
     let next = step.next.as_ref();
-    Page {
-        items,
+    PageMeta {
         number,
         url: response.final_url.to_string(),
         request: sent.clone(),

@@ -4,33 +4,33 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-
 use super::concurrent::Concurrent;
 use super::engine::{Fetched, Walk};
 use super::prefetch::Prefetch;
 use super::settings::Settings;
+use crate::page::PageMeta;
+use crate::rules::decode::Batch;
 use crate::rules::plan::{Plan, plan};
-use crate::{Checkpoint, Error, Page};
+use crate::{Checkpoint, Error};
 
 /// The pages of a walk, in order.
-pub(crate) struct Source<T> {
-    state: State<T>,
+pub(crate) struct Source<B> {
+    state: State<B>,
     prefetch: usize,
     concurrency: usize,
 }
 
-enum State<T> {
+enum State<B> {
     Inline(Box<Walk>),
-    Prefetch(Prefetch<T>),
-    Concurrent(Box<Concurrent<T>>),
+    Prefetch(Prefetch<B>),
+    Concurrent(Box<Concurrent<B>>),
     /// Only while switching from one state to another.
     Switching,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Source<T> {
+impl<B: Batch> Source<B> {
     /// The source for `settings`, and where the walk stands before its first page.
-    pub(crate) fn new(settings: Arc<Settings>) -> (Source<T>, Checkpoint) {
+    pub(crate) fn new(settings: Arc<Settings>) -> (Source<B>, Checkpoint) {
         let (prefetch, concurrency) = (settings.prefetch, settings.concurrency);
         let walk = Walk::new(settings);
         let start = walk.checkpoint();
@@ -42,7 +42,7 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
         (source, start)
     }
 
-    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
+    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<B>, Error>> {
         // Threads start on the first call, so nothing is fetched before it.
         // With concurrency, the first page is fetched inline: it decides
         // whether the rest can be planned.
@@ -54,13 +54,13 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
                 // The first page decides whether the rest can be planned.
                 let strategy = walk.settings().strategy.clone();
                 let mut planned = None;
-                let first = walk.next_page_observed(&mut |view, next| {
+                let first = walk.next_page_observed::<B>(&mut |view, next| {
                     planned = plan(&strategy, view, next);
                 });
                 self.start_concurrent(planned);
                 first
             }
-            State::Inline(walk) => walk.next_page(),
+            State::Inline(walk) => walk.next_page::<B>(),
             State::Prefetch(prefetch) => prefetch.next_page(),
             State::Concurrent(concurrent) => concurrent.next_page(),
             State::Switching => None,
@@ -104,8 +104,8 @@ impl<T: DeserializeOwned + Send + 'static> Source<T> {
 
 /// The pages of a walk as both iterators consume them: the error that ends
 /// the walk is yielded once, after the page it follows, and then nothing.
-pub(crate) struct PageFeed<T> {
-    source: Source<T>,
+pub(crate) struct PageFeed<B> {
+    source: Source<B>,
     /// Where the walk stands after the last page handed out.
     after: Checkpoint,
     /// An error that comes after the last page handed out.
@@ -116,8 +116,8 @@ pub(crate) struct PageFeed<T> {
     finished: bool,
 }
 
-impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
-    pub(crate) fn new(settings: Arc<Settings>) -> PageFeed<T> {
+impl<B: Batch> PageFeed<B> {
+    pub(crate) fn new(settings: Arc<Settings>) -> PageFeed<B> {
         let (source, start) = Source::new(settings);
         PageFeed {
             after_error: start.clone(),
@@ -130,7 +130,7 @@ impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
     }
 
     /// The next page with the position of its first item, or the error that ends the walk.
-    pub(crate) fn next_page(&mut self) -> Option<Result<(Page<T>, Checkpoint), Error>> {
+    pub(crate) fn next_page(&mut self) -> Option<Result<(B, PageMeta, Checkpoint), Error>> {
         if let Some(error) = self.pending_error.take() {
             self.finished = true;
             self.after = self.after_error.clone();
@@ -149,17 +149,17 @@ impl<T: DeserializeOwned + Send + 'static> PageFeed<T> {
                 Some(Err(error))
             }
             Some(Ok(fetched)) => {
-                self.total = fetched.page.total.or(self.total);
+                self.total = fetched.meta.total.or(self.total);
                 self.after = fetched.after;
                 self.after_error = fetched.after_error;
                 self.pending_error = fetched.error;
-                Some(Ok((fetched.page, fetched.at)))
+                Some(Ok((fetched.items, fetched.meta, fetched.at)))
             }
         }
     }
 }
 
-impl<T> PageFeed<T> {
+impl<B> PageFeed<B> {
     /// Where the walk stands after the last page handed out.
     pub(crate) fn after(&self) -> &Checkpoint {
         &self.after
@@ -175,7 +175,7 @@ impl<T> PageFeed<T> {
     }
 }
 
-impl<T> fmt::Debug for PageFeed<T> {
+impl<B> fmt::Debug for PageFeed<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageFeed")
             .field("checkpoint", &self.after)

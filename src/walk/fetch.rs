@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::settings::Settings;
 use crate::http::Response;
 use crate::http::origin::Outgoing;
-use crate::rules::decode::{DecodeError, DecodeOptions, Decoded, ItemsAt, decode};
+use crate::rules::decode::{Batch, DecodeError, DecodeOptions, Decoded, ItemsAt, decode};
 use crate::strategy::Kind;
 use crate::{Error, ErrorKind};
 
@@ -25,14 +24,16 @@ pub(crate) struct PageRequest {
 impl PageRequest {
     /// Sends `outgoing` as page `page` and decodes its body, leaving out the
     /// first `skip` items (delivered before a resume).
-    pub(crate) fn fetch<T: DeserializeOwned>(
+    pub(crate) fn fetch<B: Batch>(
         &self,
         outgoing: &Outgoing,
         page: u64,
         skip: usize,
-    ) -> Result<(Response, Decoded<T>), Error> {
+    ) -> Result<(Response, Decoded<B>), Error> {
         let settings = &self.settings;
-        let response = settings.transport.fetch(&self.start, outgoing, page)?;
+        let mut response = settings.transport.fetch(&self.start, outgoing, page)?;
+        // The body moves into the page's items (raw ones keep it).
+        let body = std::mem::take(&mut response.body);
         let at = match (&settings.items_at, &self.items_pointer) {
             (Some(pointer), _) => ItemsAt::User(pointer),
             (None, Some(pointer)) => ItemsAt::Learned(pointer),
@@ -48,7 +49,7 @@ impl PageRequest {
             ),
             skip,
         };
-        let decoded = decode::<T>(&response.body, options).map_err(|error| {
+        let decoded = decode::<B>(body, options).map_err(|(error, _)| {
             decode_error(error, &response).at(page, outgoing.request.url().as_str())
         })?;
         Ok((response, decoded))

@@ -5,27 +5,26 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::{self, JoinHandle};
 
-use serde::de::DeserializeOwned;
-
 use super::engine::{Fetched, Walk};
 use super::settings::Settings;
 use crate::Error;
+use crate::rules::decode::Batch;
 
 /// The most pages fetched ahead, whatever is asked: the channel's slots are
 /// allocated up front.
 pub(crate) const MAX_AHEAD: usize = 256;
 
 /// Pages fetched by a background thread, at most `ahead` pages before the consumer.
-pub(crate) struct Prefetch<T> {
-    receiver: Receiver<Result<Fetched<T>, Error>>,
+pub(crate) struct Prefetch<B> {
+    receiver: Receiver<Result<Fetched<B>, Error>>,
     thread: Option<JoinHandle<()>>,
     /// Shared with the thread's walk: dropping the iterator cancels through it.
     settings: Arc<Settings>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
+impl<B: Batch> Prefetch<B> {
     /// Starts the thread; gives the walk back if no thread can be started.
-    pub(crate) fn spawn(walk: Box<Walk>, ahead: usize) -> Result<Prefetch<T>, Box<Walk>> {
+    pub(crate) fn spawn(walk: Box<Walk>, ahead: usize) -> Result<Prefetch<B>, Box<Walk>> {
         // The thread holds one finished page while it waits to hand it over,
         // so a channel of `ahead - 1` keeps it exactly `ahead` pages ahead.
         let (sender, receiver) = sync_channel(ahead.clamp(1, MAX_AHEAD) - 1);
@@ -37,7 +36,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
             .name("pagewalk-prefetch".into())
             .spawn(move || {
                 if let Ok(walk) = take_over.recv() {
-                    run(walk, sender);
+                    run::<B>(walk, sender);
                 }
             });
         let Ok(thread) = spawned else {
@@ -51,7 +50,7 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
         })
     }
 
-    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<T>, Error>> {
+    pub(crate) fn next_page(&mut self) -> Option<Result<Fetched<B>, Error>> {
         match self.receiver.recv() {
             Ok(page) => Some(page),
             // The thread is gone: the walk ended, or a panic (in a `Deserialize`
@@ -64,8 +63,8 @@ impl<T: DeserializeOwned + Send + 'static> Prefetch<T> {
     }
 }
 
-fn run<T: DeserializeOwned>(mut walk: Box<Walk>, sender: SyncSender<Result<Fetched<T>, Error>>) {
-    while let Some(result) = walk.next_page::<T>() {
+fn run<B: Batch>(mut walk: Box<Walk>, sender: SyncSender<Result<Fetched<B>, Error>>) {
+    while let Some(result) = walk.next_page::<B>() {
         let failed = result.is_err();
         // A send fails once the consumer is gone: stop fetching.
         if sender.send(result).is_err() || failed {
@@ -74,7 +73,7 @@ fn run<T: DeserializeOwned>(mut walk: Box<Walk>, sender: SyncSender<Result<Fetch
     }
 }
 
-impl<T> Drop for Prefetch<T> {
+impl<B> Drop for Prefetch<B> {
     fn drop(&mut self) {
         // Dropping the receiver unblocks a pending send; cancelling stops the
         // retries and waits of a request in flight. The request itself is

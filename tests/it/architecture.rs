@@ -292,7 +292,7 @@ fn imports_point_one_way_between_the_layers() {
                 ("root", "walk" | "http") => {
                     matches!(
                         name(module).as_str(),
-                        "lib" | "paginator" | "items" | "pages"
+                        "lib" | "paginator" | "items" | "pages" | "raw_pages"
                     )
                 }
                 _ => true,

@@ -402,6 +402,15 @@ fn absurd_waits_are_wait_too_long_not_a_panic() {
             "/far-structured",
             vec![header("RateLimit", r#""q";r=0;t=999999999.5"#)],
         ),
+        // Beyond what the clock can hold: still a wait, never "no wait".
+        (
+            "/past-the-clock",
+            vec![
+                header("X-RateLimit-Remaining", 0),
+                header("X-RateLimit-Reset", "99999999999999999999"),
+            ],
+        ),
+        ("/exponent", vec![header("RateLimit", r#""p";r=0;t=1e20"#)]),
     ] {
         two_pages_first_with(&server, path, headers);
         let (items, error) = walk::<Item>(
@@ -447,4 +456,23 @@ fn absurd_waits_are_wait_too_long_not_a_panic() {
             other => panic!("Retry-After: {value}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn an_endless_retry_after_with_no_cap_waits_without_a_panic() {
+    // `max_wait(Duration::MAX)` accepts any wait: 30 digits of seconds is a
+    // wait as long as the clock goes, not an overflow and not "retry now".
+    let server = Fixture::start();
+    let calls = server.counted("/forever", |_, _| {
+        Reply::status(503, "").with_header("Retry-After", &"9".repeat(30))
+    });
+    let paginator = server
+        .paginator("/forever")
+        .retry_policy(fast_retries().max_wait(Duration::MAX));
+    let walk =
+        std::thread::spawn(move || paginator.items::<Item>().next().map(|item| item.is_ok()));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!walk.is_finished(), "the walk must still be waiting");
+    assert_eq!(calls.count(), 1, "no retry before the wait is over");
+    // The thread sleeps on; the test process ends it.
 }

@@ -2,33 +2,38 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::Decoded;
+use super::collect::Batch;
 use super::seeds::{ItemsSeed, MaybeItems, Sink};
 use crate::json_pointer;
 
-/// One pass over `body`, the items at `pointer` going straight into `T`;
-/// `None` when that fails (the slow path then decides, and explains).
-pub(super) fn decode<T: DeserializeOwned>(
+/// One pass over `body`, the items at `pointer` going straight to the
+/// collector; `None` when that fails (the slow path then decides, and explains).
+pub(super) fn decode<C: Batch>(
     body: &[u8],
     pointer: &str,
     want_last_item: bool,
     skip_unread_arrays: bool,
-) -> Option<Decoded<T>> {
+) -> Option<Decoded<C>> {
     let path = json_pointer::tokens(pointer)?;
-    let mut sink = Sink::new(want_last_item, skip_unread_arrays);
+    let mut sink = Sink::<C>::new(want_last_item, skip_unread_arrays);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope = if path.is_empty() {
-        ItemsSeed { sink: &mut sink }
-            .deserialize(&mut deserializer)
-            .ok()?;
+        ItemsSeed {
+            sink: &mut sink,
+            body,
+        }
+        .deserialize(&mut deserializer)
+        .ok()?;
         Value::Null
     } else {
         EnvelopeSeed {
             path: &path,
             sink: &mut sink,
+            body,
         }
         .deserialize(&mut deserializer)
         .ok()?
@@ -38,12 +43,13 @@ pub(super) fn decode<T: DeserializeOwned>(
 }
 
 /// Walks down `path` through objects, keeping every other field as a `Value`.
-struct EnvelopeSeed<'p, 's, T> {
+struct EnvelopeSeed<'p, 's, 'de, C: Batch> {
     path: &'p [String],
-    sink: &'s mut Sink<T>,
+    sink: &'s mut Sink<C>,
+    body: &'de [u8],
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<'_, '_, T> {
+impl<'de, C: Batch> DeserializeSeed<'de> for EnvelopeSeed<'_, '_, 'de, C> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -51,7 +57,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<'_, '_, T> 
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
+impl<'de, C: Batch> Visitor<'de> for EnvelopeSeed<'_, '_, 'de, C> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,7 +73,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
         while let Some(key) = map.next_key::<String>()? {
             if key != *here {
                 let value = if self.sink.skip_unread_arrays() {
-                    map.next_value_seed(MaybeItems::<T> { sink: None })?
+                    map.next_value_seed(MaybeItems::<C> {
+                        sink: None,
+                        body: self.body,
+                    })?
                 } else {
                     map.next_value()?
                 };
@@ -75,6 +84,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
             } else if below.is_empty() {
                 map.next_value_seed(ItemsSeed {
                     sink: &mut *self.sink,
+                    body: self.body,
                 })?;
                 // As in the slow path, the key stays with an empty array: some
                 // rules look at which keys exist (DRF's `count` beside `results`).
@@ -83,6 +93,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<'_, '_, T> {
                 let inner = map.next_value_seed(EnvelopeSeed {
                     path: below,
                     sink: &mut *self.sink,
+                    body: self.body,
                 })?;
                 envelope.insert(key, inner);
             }

@@ -13,13 +13,15 @@
 //!   the body is read into a `Value` to find the items and to say exactly
 //!   which item is wrong, while the items before it are still delivered.
 
+mod collect;
 mod fast;
 mod named;
 mod seeds;
 mod slow;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+pub(crate) use collect::{Batch, RawItems};
 
 /// Where to look for the items.
 #[derive(Debug, Clone, Copy)]
@@ -57,9 +59,9 @@ impl<'a> DecodeOptions<'a> {
     }
 }
 
-pub(crate) struct Decoded<T> {
+pub(crate) struct Decoded<B> {
     /// The page's items from index `skip` on.
-    pub items: Vec<T>,
+    pub items: B,
     /// The body without its items array.
     pub envelope: Value,
     /// Where the items were: `""` for a root array.
@@ -70,6 +72,10 @@ pub(crate) struct Decoded<T> {
     pub item_error: Option<BadItem>,
     /// How many items the page has, bad ones and those after them included.
     pub page_len: usize,
+    /// A fingerprint of the page's first item, if it has one.
+    pub first: Option<u64>,
+    /// The body, unless the items keep it.
+    pub body: Option<Vec<u8>>,
 }
 
 /// An item that does not deserialize into the requested type.
@@ -89,41 +95,53 @@ pub(crate) enum DecodeError {
     Pointer { pointer: String, found: String },
 }
 
-/// Decodes the items of `body` as `options` say.
-pub(crate) fn decode<T: DeserializeOwned>(
-    body: &[u8],
+/// Decodes the items of `body` as `options` say; on failure, the body comes
+/// back with the error (its excerpt may explain it).
+pub(crate) fn decode<C: Batch>(
+    body: Vec<u8>,
     options: DecodeOptions<'_>,
-) -> Result<Decoded<T>, DecodeError> {
-    let skip = options.skip;
-    let pointer = match options.at {
-        ItemsAt::User(pointer) | ItemsAt::Learned(pointer) => Some(pointer.to_owned()),
-        ItemsAt::Detect => {
-            if let Some(decoded) = named::decode(body, options.want_last_item) {
-                return Ok(decoded.skipping(skip));
-            }
-            slow::detect_pointer(body)
+) -> Result<Decoded<C>, (DecodeError, Vec<u8>)> {
+    match parse::<C>(&body, options) {
+        Ok(mut decoded) => {
+            decoded.body = decoded.items.adopt(body);
+            Ok(decoded)
         }
-    };
-    let fast = pointer.and_then(|pointer| {
-        fast::decode(
-            body,
-            &pointer,
-            options.want_last_item,
-            options.skip_unread_arrays,
-        )
-    });
-    match fast {
-        Some(decoded) => Ok(decoded.skipping(skip)),
-        None => slow::decode(body, options.at, skip),
+        Err(error) => Err((error, body)),
     }
 }
 
-impl<T> Decoded<T> {
-    /// Leaves out the first `skip` items, delivered before a resume.
-    fn skipping(mut self, skip: usize) -> Decoded<T> {
-        self.items.drain(..skip.min(self.items.len()));
-        self
+/// The items from index `options.skip` on: a fast path when one applies,
+/// else the slow one (which also never reports an item before `skip` again).
+fn parse<C: Batch>(body: &[u8], options: DecodeOptions<'_>) -> Result<Decoded<C>, DecodeError> {
+    let known = match options.at {
+        ItemsAt::User(pointer) | ItemsAt::Learned(pointer) => Some(pointer.to_owned()),
+        ItemsAt::Detect => None,
+    };
+    let fast = match (&known, options.at) {
+        (None, ItemsAt::Detect) => named::decode::<C>(body, options.want_last_item)
+            .or_else(|| fast_at::<C>(body, slow::detect_pointer(body), &options)),
+        _ => fast_at::<C>(body, known, &options),
+    };
+    match fast {
+        Some(mut decoded) => {
+            decoded.items.skip_front(options.skip);
+            Ok(decoded)
+        }
+        None => slow::decode::<C>(body, options.at, options.skip),
     }
+}
+
+fn fast_at<C: Batch>(
+    body: &[u8],
+    pointer: Option<String>,
+    options: &DecodeOptions<'_>,
+) -> Option<Decoded<C>> {
+    fast::decode::<C>(
+        body,
+        &pointer?,
+        options.want_last_item,
+        options.skip_unread_arrays,
+    )
 }
 
 #[cfg(test)]
@@ -137,6 +155,13 @@ mod tests {
         id: u64,
     }
 
+    fn decode_items(
+        body: &[u8],
+        options: DecodeOptions<'_>,
+    ) -> Result<Decoded<Vec<Item>>, DecodeError> {
+        decode::<Vec<Item>>(body.to_vec(), options).map_err(|(error, _)| error)
+    }
+
     fn ids(items: &[Item]) -> Vec<u64> {
         items.iter().map(|item| item.id).collect()
     }
@@ -144,7 +169,7 @@ mod tests {
     #[test]
     fn fast_path_reads_items_and_keeps_the_envelope() {
         let body = br#"{"meta":{"next":"x"},"data":[{"id":1},{"id":2}],"total":2}"#;
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             body,
             DecodeOptions {
                 want_last_item: true,
@@ -159,7 +184,7 @@ mod tests {
         );
         assert_eq!(decoded.last_item, Some(json!({"id": 2})));
         let nested = br#"{"response":{"page":{"rows":[{"id":3}]},"after":"z"}}"#;
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             nested,
             DecodeOptions::new(ItemsAt::User("/response/page/rows")),
         )
@@ -174,7 +199,7 @@ mod tests {
     #[test]
     fn unread_arrays_are_skipped_but_their_keys_stay() {
         let body = br#"{"links":[{"url":null,"label":"1"}],"data":[{"id":1}],"next_page_url":"/p2","meta":{"pages":[1,2]}}"#;
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             body,
             DecodeOptions {
                 skip_unread_arrays: true,
@@ -191,13 +216,13 @@ mod tests {
 
     #[test]
     fn root_array_and_escaped_pointer() {
-        let decoded = decode::<Item>(br#"[{"id":5}]"#, DecodeOptions::new(ItemsAt::Learned("")))
+        let decoded = decode_items(br#"[{"id":5}]"#, DecodeOptions::new(ItemsAt::Learned("")))
             .expect("decodes");
         assert_eq!(
             (ids(&decoded.items), decoded.envelope),
             (vec![5], Value::Null)
         );
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             br#"{"a/b":[{"id":6}]}"#,
             DecodeOptions::new(ItemsAt::User("/a~1b")),
         )
@@ -225,8 +250,7 @@ mod tests {
         ];
         for (body, pointer) in cases {
             assert_eq!(slow::detect_pointer(body).as_deref(), Some(pointer));
-            let decoded =
-                decode::<Item>(body, DecodeOptions::new(ItemsAt::Detect)).expect("decodes");
+            let decoded = decode_items(body, DecodeOptions::new(ItemsAt::Detect)).expect("decodes");
             assert_eq!(
                 (decoded.pointer.as_str(), ids(&decoded.items)),
                 (pointer, vec![1])
@@ -238,7 +262,7 @@ mod tests {
 
     #[test]
     fn one_pass_detection_follows_the_order_of_names() {
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             br#"{"items":[{"id":2}],"data":[{"id":1}],"n":1.5}"#,
             DecodeOptions {
                 want_last_item: true,
@@ -252,7 +276,7 @@ mod tests {
         );
         assert_eq!(decoded.envelope, json!({"items": [], "data": [], "n": 1.5}));
         assert_eq!(decoded.last_item, Some(json!({"id": 1})));
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             br#"{"data":{"x":[1]},"items":[{"id":3}]}"#,
             DecodeOptions::new(ItemsAt::Detect),
         )
@@ -263,7 +287,7 @@ mod tests {
         );
         assert_eq!(decoded.envelope, json!({"data": {"x": [1]}, "items": []}));
         // `data` wins even when its items do not fit: the slow path says which one.
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             br#"{"data":["a"],"items":[{"id":1}]}"#,
             DecodeOptions::new(ItemsAt::Detect),
         )
@@ -274,7 +298,7 @@ mod tests {
 
     #[test]
     fn detection_when_the_learned_pointer_is_gone() {
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             br#"{"results":[{"id":7}],"next":null}"#,
             DecodeOptions::new(ItemsAt::Learned("/data")),
         )
@@ -289,7 +313,7 @@ mod tests {
     fn a_bad_item_keeps_the_ones_before_it() {
         let body = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
         let decoded =
-            decode::<Item>(body, DecodeOptions::new(ItemsAt::Learned("/data"))).expect("decodes");
+            decode_items(body, DecodeOptions::new(ItemsAt::Learned("/data"))).expect("decodes");
         assert_eq!(ids(&decoded.items), [1]);
         let BadItem { index, error, json } = decoded.item_error.expect("an item error");
         assert_eq!((index, json.as_str()), (1, r#"{"id":"two"}"#));
@@ -299,7 +323,7 @@ mod tests {
     #[test]
     fn skip_leaves_out_delivered_items_on_both_paths() {
         let good = br#"{"data":[{"id":1},{"id":2},{"id":3}]}"#;
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             good,
             DecodeOptions {
                 skip: 2,
@@ -310,7 +334,7 @@ mod tests {
         assert_eq!((ids(&decoded.items), decoded.page_len), (vec![3], 3));
         // Resuming after a bad item that was reported goes on with the rest.
         let bad = br#"{"data":[{"id":1},{"id":"two"},{"id":3}]}"#;
-        let decoded = decode::<Item>(
+        let decoded = decode_items(
             bad,
             DecodeOptions {
                 skip: 2,
@@ -325,14 +349,14 @@ mod tests {
     #[test]
     fn errors_name_what_was_found() {
         assert!(matches!(
-            decode::<Item>(b"<html>", DecodeOptions::new(ItemsAt::Detect)),
+            decode_items(b"<html>", DecodeOptions::new(ItemsAt::Detect)),
             Err(DecodeError::Syntax(_))
         ));
-        match decode::<Item>(br#"{"a":1,"b":{}}"#, DecodeOptions::new(ItemsAt::Detect)) {
+        match decode_items(br#"{"a":1,"b":{}}"#, DecodeOptions::new(ItemsAt::Detect)) {
             Err(DecodeError::ItemsNotFound(keys)) => assert_eq!(keys, ["a", "b"]),
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(
+        match decode_items(
             br#"{"data":{"x":1}}"#,
             DecodeOptions::new(ItemsAt::User("/data")),
         ) {
@@ -341,13 +365,13 @@ mod tests {
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(br#"{"data":[]}"#, DecodeOptions::new(ItemsAt::User("data"))) {
+        match decode_items(br#"{"data":[]}"#, DecodeOptions::new(ItemsAt::User("data"))) {
             Err(DecodeError::Pointer { found, .. }) => {
                 assert!(found.contains("\"/data\""), "{found}")
             }
             other => panic!("unexpected {:?}", other.map(|d| d.pointer)),
         }
-        match decode::<Item>(
+        match decode_items(
             br#"{"data":[]}"#,
             DecodeOptions::new(ItemsAt::User("/rows")),
         ) {
@@ -359,11 +383,77 @@ mod tests {
     #[test]
     fn trailing_garbage_is_a_syntax_error() {
         assert!(matches!(
-            decode::<Item>(
+            decode_items(
                 br#"{"data":[]} x"#,
                 DecodeOptions::new(ItemsAt::Learned("/data"))
             ),
             Err(DecodeError::Syntax(_))
         ));
+    }
+
+    fn raw(body: &[u8], options: DecodeOptions<'_>) -> Vec<String> {
+        let decoded = decode::<RawItems>(body.to_vec(), options).expect("decodes");
+        assert!(decoded.body.is_none(), "raw items keep the body");
+        decoded.items.iter().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn raw_items_are_the_exact_text_on_every_path() {
+        let body = br#"{"data": [ 123456789012345678901234567890, {"b": 1,
+            "a": "\u00e9\/"}, 16.990000000000002 ], "next": null}"#;
+        let expected = [
+            "123456789012345678901234567890",
+            "{\"b\": 1,\n            \"a\": \"\\u00e9\\/\"}",
+            "16.990000000000002",
+        ];
+        // Detected under a usual name, at a known pointer, and through the slow path.
+        assert_eq!(raw(body, DecodeOptions::new(ItemsAt::Detect)), expected);
+        assert_eq!(
+            raw(body, DecodeOptions::new(ItemsAt::Learned("/data"))),
+            expected
+        );
+        let odd = br#"{"rows": [1, 2.50], "n": {"x": [3]}}"#;
+        assert_eq!(raw(odd, DecodeOptions::new(ItemsAt::Detect)), ["1", "2.50"]);
+        assert_eq!(
+            raw(b" [true,null] ", DecodeOptions::new(ItemsAt::User(""))),
+            ["true", "null"]
+        );
+        let skipped = DecodeOptions {
+            skip: 2,
+            ..DecodeOptions::new(ItemsAt::Learned("/data"))
+        };
+        assert_eq!(raw(body, skipped), [expected[2]]);
+    }
+
+    #[test]
+    fn the_first_item_is_fingerprinted_on_every_path() {
+        let body = br#"{"data":[{"id":1},{"id":2}]}"#;
+        let fast = decode_items(body, DecodeOptions::new(ItemsAt::Learned("/data"))).unwrap();
+        let named = decode_items(body, DecodeOptions::new(ItemsAt::Detect)).unwrap();
+        let keyset = DecodeOptions {
+            want_last_item: true,
+            ..DecodeOptions::new(ItemsAt::Learned("/data"))
+        };
+        let last = decode_items(body, keyset).unwrap();
+        let bad = decode_items(
+            br#"{"data":[{"id":1},{"id":"x"}]}"#,
+            DecodeOptions::new(ItemsAt::Detect),
+        )
+        .unwrap();
+        let first = Some(collect::fingerprint(r#"{"id":1}"#));
+        assert_eq!([fast.first, named.first, last.first, bad.first], [first; 4]);
+        let other = decode_items(
+            br#"{"data":[{"id":3}]}"#,
+            DecodeOptions::new(ItemsAt::Detect),
+        )
+        .unwrap();
+        assert_ne!(other.first, first);
+        assert_eq!(
+            decode_items(br#"{"data":[]}"#, DecodeOptions::new(ItemsAt::Detect))
+                .unwrap()
+                .first,
+            None
+        );
+        assert!(fast.body.is_some(), "typed items give the body back");
     }
 }

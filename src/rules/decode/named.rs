@@ -3,23 +3,25 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::Decoded;
+use super::collect::Batch;
 use super::seeds::{MaybeItems, Sink};
 use crate::rules::shape;
 
 /// One pass for the common auto-detected case: the items are an array under
-/// one of the usual names (`data`, `items`, ...), decoded straight into `T`
-/// as the parser meets them. `None` when they are not (or do not fit `T`):
-/// the other ways then decide.
-pub(super) fn decode<T: DeserializeOwned>(body: &[u8], want_last_item: bool) -> Option<Decoded<T>> {
+/// one of the usual names (`data`, `items`, ...), collected as the parser
+/// meets them. `None` when they are not (or do not fit `T`): the other ways
+/// then decide.
+pub(super) fn decode<C: Batch>(body: &[u8], want_last_item: bool) -> Option<Decoded<C>> {
     let mut found = Vec::new();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let envelope = NamedSeed {
+    let envelope = NamedSeed::<C> {
         found: &mut found,
         want_last_item,
+        body,
     }
     .deserialize(&mut deserializer)
     .ok()?;
@@ -29,13 +31,14 @@ pub(super) fn decode<T: DeserializeOwned>(body: &[u8], want_last_item: bool) -> 
     sink.into_decoded(envelope, format!("/{key}"))
 }
 
-/// Reads a top-level object, sending arrays under the usual item names into `T`.
-struct NamedSeed<'f, T> {
-    found: &'f mut Vec<(usize, String, Sink<T>)>,
+/// Reads a top-level object, sending arrays under the usual item names to the collector.
+struct NamedSeed<'f, 'de, C: Batch> {
+    found: &'f mut Vec<(usize, String, Sink<C>)>,
     want_last_item: bool,
+    body: &'de [u8],
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for NamedSeed<'_, T> {
+impl<'de, C: Batch> DeserializeSeed<'de> for NamedSeed<'_, 'de, C> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -43,7 +46,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for NamedSeed<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
+impl<'de, C: Batch> Visitor<'de> for NamedSeed<'_, 'de, C> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,6 +64,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for NamedSeed<'_, T> {
             let mut sink = Sink::new(self.want_last_item, false);
             let value = map.next_value_seed(MaybeItems {
                 sink: Some(&mut sink),
+                body: self.body,
             })?;
             if sink.has_items() {
                 self.found.push((priority, key.clone(), sink));

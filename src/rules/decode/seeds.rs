@@ -4,15 +4,15 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::Decoded;
+use super::collect::{Batch, Collected};
 
-pub(super) struct Sink<T> {
-    items: Option<Vec<T>>,
-    last_raw: Option<String>,
+/// Where the items of one parse go.
+pub(super) struct Sink<C: Batch> {
+    collected: Option<Collected<C>>,
     want_last_item: bool,
     /// Other arrays in the envelope are skipped, not built as `Value`s: no
     /// built-in rule reads one (Laravel's `links` array, JSON:API's
@@ -20,11 +20,10 @@ pub(super) struct Sink<T> {
     skip_unread_arrays: bool,
 }
 
-impl<T> Sink<T> {
-    pub(super) fn new(want_last_item: bool, skip_unread_arrays: bool) -> Sink<T> {
+impl<C: Batch> Sink<C> {
+    pub(super) fn new(want_last_item: bool, skip_unread_arrays: bool) -> Sink<C> {
         Sink {
-            items: None,
-            last_raw: None,
+            collected: None,
             want_last_item,
             skip_unread_arrays,
         }
@@ -37,33 +36,41 @@ impl<T> Sink<T> {
 
     /// Whether items were found.
     pub(super) fn has_items(&self) -> bool {
-        self.items.is_some()
+        self.collected.is_some()
     }
 
     /// The page a one-pass decode produced; `None` if no items were found.
-    pub(super) fn into_decoded(self, envelope: Value, pointer: String) -> Option<Decoded<T>> {
-        let items = self.items?;
-        let last_item = match self.last_raw {
+    pub(super) fn into_decoded(self, envelope: Value, pointer: String) -> Option<Decoded<C>> {
+        let Collected {
+            batch,
+            first,
+            last_raw,
+        } = self.collected?;
+        let last_item = match last_raw {
             Some(raw) => Some(serde_json::from_str(&raw).ok()?),
             None => None,
         };
         Some(Decoded {
-            page_len: items.len(),
-            items,
+            page_len: batch.len(),
+            items: batch,
             envelope,
             pointer,
             last_item,
             item_error: None,
+            first,
+            body: None,
         })
     }
 }
 
-/// Deserializes the items array straight into `Vec<T>`.
-pub(super) struct ItemsSeed<'s, T> {
-    pub(super) sink: &'s mut Sink<T>,
+/// Hands the items array to the sink's collector.
+pub(super) struct ItemsSeed<'s, 'de, C: Batch> {
+    pub(super) sink: &'s mut Sink<C>,
+    /// The whole body: raw items are spans of it.
+    pub(super) body: &'de [u8],
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
+impl<'de, C: Batch> DeserializeSeed<'de> for ItemsSeed<'_, 'de, C> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -71,30 +78,15 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
+impl<'de, C: Batch> Visitor<'de> for ItemsSeed<'_, 'de, C> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of items")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        if self.sink.want_last_item {
-            // Keyset pagination needs the last item's fields whatever `T` keeps,
-            // so go through borrowed raw text (no copy) and keep the last one.
-            let mut last: Option<&'de RawValue> = None;
-            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-                items.push(serde_json::from_str(raw.get()).map_err(de::Error::custom)?);
-                last = Some(raw);
-            }
-            self.sink.last_raw = last.map(|raw| raw.get().to_owned());
-        } else {
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-        }
-        self.sink.items = Some(items);
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.sink.collected = Some(C::collect(seq, self.body, self.sink.want_last_item)?);
         Ok(())
     }
 }
@@ -102,11 +94,12 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
 /// A value that becomes items if it is an array (or is skipped, without a
 /// sink), and a `Value` otherwise; an array leaves an empty one in the
 /// envelope, as the other paths do.
-pub(super) struct MaybeItems<'s, T> {
-    pub(super) sink: Option<&'s mut Sink<T>>,
+pub(super) struct MaybeItems<'s, 'de, C: Batch> {
+    pub(super) sink: Option<&'s mut Sink<C>>,
+    pub(super) body: &'de [u8],
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for MaybeItems<'_, T> {
+impl<'de, C: Batch> DeserializeSeed<'de> for MaybeItems<'_, 'de, C> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -114,7 +107,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for MaybeItems<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for MaybeItems<'_, T> {
+impl<'de, C: Batch> Visitor<'de> for MaybeItems<'_, 'de, C> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -123,7 +116,11 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for MaybeItems<'_, T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         match self.sink {
-            Some(sink) => ItemsSeed { sink }.visit_seq(seq)?,
+            Some(sink) => ItemsSeed {
+                sink,
+                body: self.body,
+            }
+            .visit_seq(seq)?,
             None => while seq.next_element::<de::IgnoredAny>()?.is_some() {},
         }
         Ok(Value::Array(Vec::new()))

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::{BadItem, DecodeError, Decoded, ItemsAt};
+use super::collect::{Batch, fingerprint};
+use super::{DecodeError, Decoded, ItemsAt};
 use crate::json_pointer;
 use crate::rules::shape;
 
@@ -48,11 +48,11 @@ fn skeleton(json: &[u8]) -> Option<Value> {
 /// Reads the body as a `Value` to find the items, then decodes them one by
 /// one from their own text, so that a bad item is named (with its JSON as the
 /// server wrote it) and the ones before it are kept.
-pub(super) fn decode<T: DeserializeOwned>(
+pub(super) fn decode<C: Batch>(
     body: &[u8],
     at: ItemsAt<'_>,
     skip: usize,
-) -> Result<Decoded<T>, DecodeError> {
+) -> Result<Decoded<C>, DecodeError> {
     let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
     let pointer = locate(&mut envelope, at)?;
     // The body parsed as a whole, so its parts parse too.
@@ -61,30 +61,17 @@ pub(super) fn decode<T: DeserializeOwned>(
         Some(raw) => Some(serde_json::from_str(raw.get()).map_err(DecodeError::Syntax)?),
         None => None,
     };
-    let page_len = found.len();
-    let mut items = Vec::with_capacity(page_len);
-    let mut item_error = None;
     // Items before `skip` were delivered (or reported bad) before a resume.
-    for (index, raw) in found.into_iter().enumerate().skip(skip) {
-        match serde_json::from_str::<T>(raw.get()) {
-            Ok(item) => items.push(item),
-            Err(error) => {
-                item_error = Some(BadItem {
-                    index,
-                    error,
-                    json: raw.get().to_owned(),
-                });
-                break;
-            }
-        }
-    }
+    let (items, item_error) = C::from_raw(&found, body, skip);
     Ok(Decoded {
         items,
         envelope,
         pointer,
         last_item,
         item_error,
-        page_len,
+        page_len: found.len(),
+        first: found.first().map(|raw| fingerprint(raw.get())),
+        body: None,
     })
 }
 
@@ -124,7 +111,10 @@ fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> 
 
 /// The elements of the array at `pointer` in `body`, as the text the server
 /// wrote. Duplicate keys resolve as in a `Value`: the last one wins.
-fn raw_items<'a>(body: &'a [u8], pointer: &str) -> Result<Vec<&'a RawValue>, serde_json::Error> {
+pub(super) fn raw_items<'a>(
+    body: &'a [u8],
+    pointer: &str,
+) -> Result<Vec<&'a RawValue>, serde_json::Error> {
     let mut here: &RawValue = serde_json::from_slice(body)?;
     for token in json_pointer::tokens(pointer).unwrap_or_default() {
         let child = match here.get().trim_start().as_bytes().first() {
