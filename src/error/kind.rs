@@ -145,6 +145,15 @@ pub enum ErrorKind {
         first_page: u64,
     },
 
+    /// The page's items are, text for text, those of the page before: the
+    /// server serves the same page again under another request (a next link
+    /// with a changing timestamp, a page number it ignores).
+    #[non_exhaustive]
+    RepeatedPage {
+        /// The number of the page it repeats.
+        first_page: u64,
+    },
+
     /// Too many pages in a row were empty while still pointing to a next page.
     #[non_exhaustive]
     TooManyEmptyPages {
@@ -248,6 +257,10 @@ impl ErrorKind {
                 f,
                 "next page {} was already fetched as page {first_page}; the API is looping",
                 escape(next)
+            ),
+            ErrorKind::RepeatedPage { first_page } => write!(
+                f,
+                "the same items as page {first_page}: the API serves the same page again"
             ),
             ErrorKind::TooManyEmptyPages { count } => write!(
                 f,

@@ -165,23 +165,17 @@ impl<B: Batch> Concurrent<B> {
             request: self.plan.request(index),
             credentials: self.credentials,
         };
-        match outcome {
-            Ok((response, decoded)) => {
-                let planned_next = (self.delivering < self.count)
-                    .then(|| (self.plan.request(self.delivering), self.plan.via.clone()));
-                let fetched =
-                    self.walk
-                        .deliver(&sent, response, decoded, planned_next, &mut |_, _| {});
-                if fetched.error.is_some() || self.walk.is_over() {
-                    self.stop();
-                }
-                Some(Ok(fetched))
-            }
-            Err(error) => {
-                self.stop();
-                Some(Err(error))
-            }
+        let planned_next = (self.delivering < self.count)
+            .then(|| (self.plan.request(self.delivering), self.plan.via.clone()));
+        let delivered = outcome.and_then(|(response, decoded)| {
+            self.walk
+                .deliver(&sent, response, decoded, planned_next, &mut |_, _| {})
+        });
+        match &delivered {
+            Ok(fetched) if fetched.error.is_none() && !self.walk.is_over() => {}
+            _ => self.stop(),
         }
+        Some(delivered)
     }
 
     fn stop(&mut self) {
@@ -229,14 +223,9 @@ impl<B: Batch> Job<B> {
                 request: self.plan.request(index),
                 credentials: self.credentials,
             };
-            let mut outcome = self
+            let outcome = self
                 .request
                 .fetch::<B>(&outgoing, self.first_page + index, 0);
-            // Planned pages are numbered, never keyset, so their body is not
-            // read again: free it while the page waits in the reorder buffer.
-            if let Ok((response, _)) = &mut outcome {
-                response.body = Vec::new();
-            }
             if self
                 .sender
                 .send(Message::Page(index, Box::new(outcome)))

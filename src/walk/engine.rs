@@ -7,14 +7,16 @@
 //! the [`Position`], the [`Limits`], the [`LoopGuard`] and what detection has
 //! [`Learned`].
 
+mod next;
+
 use std::sync::Arc;
 
 use http::HeaderMap;
-use serde_json::Value;
 use url::Url;
 
+use self::next::{Arrived, Step};
 use super::fetch::PageRequest;
-use super::guard::LoopGuard;
+use super::guard::{LoopGuard, Sample};
 use super::limits::{Cut, Limits};
 use super::position::Position;
 use super::settings::Settings;
@@ -24,7 +26,7 @@ use crate::link_header::{self, Link};
 use crate::page::PageMeta;
 use crate::rules::PageView;
 use crate::rules::decode::{BadItem, Batch, Decoded};
-use crate::rules::next::{Next, Problem, next_step};
+use crate::rules::next::Next;
 use crate::rules::shape;
 use crate::strategy::Kind;
 use crate::{Checkpoint, Error, ErrorKind, Request, Strategy, checkpoint};
@@ -46,26 +48,6 @@ pub(crate) struct Fetched<B> {
     /// The position once `error` has been reported: past a bad item, which
     /// counts as delivered only then.
     pub after_error: Checkpoint,
-}
-
-/// What follows a page: the next request, or the error that ends the walk
-/// after its items.
-struct Step {
-    next: Option<(Outgoing, Strategy)>,
-    error: Option<Error>,
-    /// The next request could not be worked out, but no page after this one
-    /// is wanted anyway.
-    unresolved: bool,
-}
-
-impl Step {
-    fn failed(error: Error) -> Step {
-        Step {
-            next: None,
-            error: Some(error),
-            unresolved: false,
-        }
-    }
 }
 
 /// Sees each page's view and next step as the walk works it out: how the
@@ -187,7 +169,9 @@ impl Walk {
         Some(
             request
                 .fetch::<B>(&sent, self.position.page, self.position.skip)
-                .map(|(response, decoded)| self.deliver(&sent, response, decoded, None, observe)),
+                .and_then(|(response, decoded)| {
+                    self.deliver(&sent, response, decoded, None, observe)
+                }),
         )
     }
 
@@ -235,7 +219,7 @@ impl Walk {
 
     /// Delivers the page that `sent` fetched: works out the next request (or
     /// takes `planned`, when a plan already knows it), applies the limits and
-    /// moves the walk on.
+    /// moves the walk on. `Err` when the page is not delivered at all.
     pub(crate) fn deliver<B: Batch>(
         &mut self,
         sent: &Outgoing,
@@ -243,7 +227,7 @@ impl Walk {
         decoded: Decoded<B>,
         planned: Option<(Request, Strategy)>,
         observe: Observer<'_>,
-    ) -> Fetched<B> {
+    ) -> Result<Fetched<B>, Error> {
         let number = self.position.page;
         self.guard
             .record(&sent.request, &response.final_url, number);
@@ -254,74 +238,55 @@ impl Walk {
             item_error,
             pointer,
             page_len,
-            first: _,
+            first,
             body,
         } = decoded;
-        let skip = self.position.skip.min(page_len);
+        let sample = Sample::new(number, page_len, first, items.fingerprint(), body, &pointer);
+        // A page refused whole is an error in place of the page: the walk
+        // stands before it, and ends there.
+        self.screen(&sample, page_len)
+            .map_err(|error| error.at(number, sent.request.url().as_str()))?;
+        let skip = self.position.skip;
         let cut = self.limits.take_page(page_len - skip);
         let links = links_of(&response.headers);
-        // A bad item after the last one wanted is never reached.
-        let bad_item = item_error.filter(|bad| cut.wants(bad.index - skip));
-        let step = match bad_item {
-            Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
-            None => {
-                let last = || {
-                    last_item
-                        .clone()
-                        .or_else(|| last_item_from_body(body.as_deref()?, &pointer))
-                };
-                let view = PageView {
-                    request: &sent.request,
-                    final_url: &response.final_url,
-                    headers: &response.headers,
-                    links: &links,
-                    envelope: &envelope,
-                    item_count: page_len,
-                    items_seen: self.position.items_seen + page_len as u64,
-                    last_item: &last,
-                };
-                self.step(&view, planned, &cut, observe)
-            }
+        let arrived = Arrived {
+            sent,
+            response: &response,
+            links: &links,
+            envelope: &envelope,
+            pointer: &pointer,
+            last_item: &last_item,
+            sample: &sample,
+            page_len,
         };
+        // A bad item after the last one wanted is never reached.
+        let step = match item_error.filter(|bad| cut.wants(bad.index - skip)) {
+            Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
+            None => self.step(&arrived, planned, &cut, observe),
+        };
+        self.guard.remember(sample);
         self.learn(pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));
         self.limits.count_items(items.len());
         let (at, after, after_error) = self.advance(&sent.request, skip, items.len(), &cut, &step);
         let total = shape::total(&envelope, &response.headers);
-        Fetched {
+        Ok(Fetched {
             items,
             meta: meta(number, &sent.request, response, links, total, &step),
             at,
             after,
             error: step.error,
             after_error,
-        }
+        })
     }
 
-    /// Works out what follows the page seen through `view`.
-    fn step(
-        &mut self,
-        view: &PageView<'_>,
-        planned: Option<(Request, Strategy)>,
-        cut: &Cut,
-        observe: Observer<'_>,
-    ) -> Step {
-        let number = self.position.page;
-        match self.next_after(view, planned, number, observe) {
-            Ok(next) => Step {
-                next,
-                error: None,
-                unresolved: false,
-            },
-            // A problem with a page the limits will never fetch is not reported,
-            // but the checkpoint stays on this page so a resumed walk meets it.
-            Err(_) if cut.limit_met => Step {
-                next: None,
-                error: None,
-                unresolved: true,
-            },
-            Err(error) => Step::failed(error),
+    /// Whether the page `sample` describes may be delivered at all: not a
+    /// repeat of the page before, and where the position says the walk is.
+    fn screen(&self, sample: &Sample, page_len: usize) -> Result<(), Error> {
+        if let Some(first_page) = self.guard.repeats(sample) {
+            return Err(Error::new(ErrorKind::RepeatedPage { first_page }));
         }
+        self.position.fits(page_len)
     }
 
     /// Remembers what this page taught about the API.
@@ -344,12 +309,7 @@ impl Walk {
         step: &Step,
     ) -> (Checkpoint, Checkpoint, Checkpoint) {
         let number = self.position.page;
-        let at = Checkpoint::new(
-            Some(sent.clone()),
-            number,
-            self.position.skip,
-            self.position.items_seen,
-        );
+        let at = self.position.checkpoint_at(sent);
         let complete = !cut.truncated && !step.unresolved && step.error.is_none();
         let next = step.next.as_ref().filter(|_| complete);
         let after = if complete {
@@ -373,46 +333,6 @@ impl Walk {
         self.position.skip = after_error.skip();
         self.position.items_seen = after_error.items_seen();
         (at, after, after_error)
-    }
-
-    /// The next request after the page seen through `view`, checked against
-    /// the origin policy and the loop guard.
-    fn next_after(
-        &mut self,
-        view: &PageView<'_>,
-        planned: Option<(Request, Strategy)>,
-        number: u64,
-        observe: Observer<'_>,
-    ) -> Result<Option<(Outgoing, Strategy)>, Error> {
-        let computed = next_step(&self.settings.strategy, view);
-        if let Ok(step) = &computed {
-            observe(view, step);
-        }
-        let step = match (planned, computed) {
-            // The server's word that the walk is over beats any plan: pages
-            // may have been deleted since the first response counted them.
-            (_, Ok(Next::End)) => Next::End,
-            (Some((request, via)), _) => Next::Follow { request, via },
-            (None, computed) => computed.map_err(|problem| {
-                problem_error(problem).at(number, view.request.url().as_str())
-            })?,
-        };
-        let Next::Follow { request, via } = step else {
-            return Ok(None);
-        };
-        // Checked from where the page really came from, after any redirect.
-        let from = view.final_url;
-        let start = self.start.as_ref().unwrap_or(from);
-        let outgoing = admit(
-            start,
-            from,
-            request,
-            self.settings.allow_cross_origin,
-            number,
-        )?;
-        self.guard
-            .check(&outgoing.request, number, from, view.item_count == 0)?;
-        Ok(Some((outgoing, via)))
     }
 }
 
@@ -451,16 +371,6 @@ fn links_of(headers: &HeaderMap) -> Vec<Link> {
     )
 }
 
-/// The last item as JSON, re-read from the body: only needed when a walk
-/// turns out to be keyset-paginated after its items were already typed.
-fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
-    let mut value: Value = serde_json::from_slice(body).ok()?;
-    match value.pointer_mut(items_pointer)? {
-        Value::Array(items) => items.pop(),
-        _ => None,
-    }
-}
-
 /// The error for an item that does not fit the requested type.
 fn item_error_at(bad: BadItem, page: u64, sent: &Request) -> Error {
     Error::new(ErrorKind::Item {
@@ -469,13 +379,4 @@ fn item_error_at(bad: BadItem, page: u64, sent: &Request) -> Error {
     })
     .at(page, sent.url().as_str())
     .caused_by(bad.error)
-}
-
-fn problem_error(problem: Problem) -> Error {
-    match problem {
-        Problem::Invalid { next, reason } => Error::new(ErrorKind::InvalidNext { next, reason }),
-        Problem::MoreButNotFound { evidence, hint } => {
-            Error::new(ErrorKind::NextNotFound { evidence, hint })
-        }
-    }
 }

@@ -7,16 +7,74 @@ use std::hash::{Hash, Hasher};
 
 use url::Url;
 
+use crate::rules::decode;
 use crate::text::redact;
 use crate::{Error, ErrorKind, Request};
 
-/// Remembers every request a walk sent (a hash each, not the requests).
+/// Remembers every request a walk sent (a hash each, not the requests), and
+/// the last page's items (its body, or a fingerprint), to catch loops that
+/// requests alone do not show.
 #[derive(Debug)]
 pub(crate) struct LoopGuard {
     /// Request fingerprints with the page number each was first sent for.
     sent: HashMap<u64, u64>,
     empty_in_a_row: u32,
     max_empty_pages: u32,
+    last_page: Option<Sample>,
+}
+
+/// Enough of a page to tell whether the next one repeats it.
+#[derive(Debug)]
+pub(crate) struct Sample {
+    page: u64,
+    count: usize,
+    /// The fingerprint of the first item: pages that differ there differ.
+    first: Option<u64>,
+    items: SampleItems,
+}
+
+impl Sample {
+    /// A sample of page `page`: typed items are compared in their `body`
+    /// (kept until the next page), raw ones by the batch's `fingerprint`.
+    pub(crate) fn new(
+        page: u64,
+        count: usize,
+        first: Option<u64>,
+        fingerprint: Option<u64>,
+        body: Option<Vec<u8>>,
+        pointer: &str,
+    ) -> Sample {
+        let items = match (fingerprint, body) {
+            (Some(fingerprint), _) => SampleItems::Fingerprint(fingerprint),
+            (None, body) => SampleItems::Body {
+                body: body.unwrap_or_default(),
+                pointer: pointer.to_owned(),
+            },
+        };
+        Sample {
+            page,
+            count,
+            first,
+            items,
+        }
+    }
+
+    /// The page's body, when the sample keeps it.
+    pub(crate) fn body(&self) -> Option<&[u8]> {
+        match &self.items {
+            SampleItems::Body { body, .. } => Some(body),
+            SampleItems::Fingerprint(_) => None,
+        }
+    }
+}
+
+/// Where a page's items can be compared in full.
+#[derive(Debug)]
+enum SampleItems {
+    /// In the body, at the pointer (typed items keep no text of their own).
+    Body { body: Vec<u8>, pointer: String },
+    /// As a fingerprint of their text (raw items).
+    Fingerprint(u64),
 }
 
 impl LoopGuard {
@@ -25,7 +83,25 @@ impl LoopGuard {
             sent: HashMap::new(),
             empty_in_a_row: 0,
             max_empty_pages,
+            last_page: None,
         }
+    }
+
+    /// The number of the page whose items `sample` repeats, text for text:
+    /// the last page's. Empty pages repeat nothing (runs of them have their
+    /// own limit).
+    pub(crate) fn repeats(&self, sample: &Sample) -> Option<u64> {
+        let last = self.last_page.as_ref()?;
+        let repeated = sample.count > 0
+            && last.count == sample.count
+            && last.first == sample.first
+            && same_items(&last.items, &sample.items);
+        repeated.then_some(last.page)
+    }
+
+    /// Remembers `sample` as the last page, for the next one to be checked against.
+    pub(crate) fn remember(&mut self, sample: Sample) {
+        self.last_page = Some(sample);
     }
 
     /// Records `request`, sent as page `page`, and where redirects led it:
@@ -66,6 +142,20 @@ impl LoopGuard {
             .at(page, url.as_str()));
         }
         Ok(())
+    }
+}
+
+fn same_items(a: &SampleItems, b: &SampleItems) -> bool {
+    match (a, b) {
+        (
+            SampleItems::Body { body, pointer },
+            SampleItems::Body {
+                body: other,
+                pointer: other_pointer,
+            },
+        ) => decode::same_items(body, pointer, other, other_pointer),
+        (SampleItems::Fingerprint(a), SampleItems::Fingerprint(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -1,8 +1,8 @@
 //! Where a walk stands: the next request and how far into its page the
 //! walk has delivered.
 
-use crate::Checkpoint;
 use crate::http::origin::Outgoing;
+use crate::{Checkpoint, Error, ErrorKind, Request};
 
 /// The walk's position before its next page.
 #[derive(Debug, Clone)]
@@ -26,6 +26,26 @@ impl Position {
             self.skip,
             self.items_seen,
         )
+    }
+
+    /// Where the walk stands before the page `sent` fetches: this position,
+    /// with `sent` as its next request.
+    pub(crate) fn checkpoint_at(&self, sent: &Request) -> Checkpoint {
+        Checkpoint::new(Some(sent.clone()), self.page, self.skip, self.items_seen)
+    }
+
+    /// Whether a page of `len` items can be where this position says the
+    /// walk stands: a checkpoint cannot skip more items than the page has,
+    /// nor count more items than a counter holds.
+    pub(crate) fn fits(&self, len: usize) -> Result<(), Error> {
+        let reason = if self.skip > len {
+            format!("it skips {} items of a page of {len}", self.skip)
+        } else if self.items_seen.checked_add(len as u64).is_none() {
+            format!("items_seen {} is out of range", self.items_seen)
+        } else {
+            return Ok(());
+        };
+        Err(Error::new(ErrorKind::Checkpoint { reason }))
     }
 
     /// Moves to `checkpoint`, with `next` as its request checked.

@@ -600,3 +600,35 @@ fn a_bad_item_counts_as_delivered_only_once_reported() {
     let got: Vec<&str> = items.iter().map(|item| item.name.as_str()).collect();
     assert_eq!(got, ["item 3", "item 4"]);
 }
+
+#[test]
+fn out_of_range_checkpoint_fields_are_an_invalid_checkpoint() {
+    let server = Fixture::start();
+    let next = server.url("/api/v1/projects?page%5Bsize%5D=5&page%5Bnumber%5D=2");
+    for (fields, says) in [
+        (
+            format!(r#""page":2,"skip":0,"items_seen":{}"#, u64::MAX - 2),
+            "items_seen",
+        ),
+        (
+            r#""page":2,"skip":6,"items_seen":5"#.to_owned(),
+            "skips 6 items of a page of 5",
+        ),
+    ] {
+        let text = format!(r#"{{"version":1,"next":"{next}",{fields}}}"#);
+        let checkpoint: Checkpoint = serde_json::from_str(&text).expect("well formed");
+        let mut items = server
+            .paginator("/api/v1/projects?page%5Bsize%5D=5")
+            .resume_from(checkpoint)
+            .items::<Value>();
+        let error = items
+            .next()
+            .and_then(Result::err)
+            .unwrap_or_else(|| panic!("{fields}: expected an error"));
+        match error.kind() {
+            ErrorKind::Checkpoint { reason, .. } => assert!(reason.contains(says), "{reason}"),
+            other => panic!("{fields}: expected an invalid checkpoint, got {other:?}"),
+        }
+        assert!(items.next().is_none());
+    }
+}

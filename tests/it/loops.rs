@@ -5,7 +5,7 @@ use fixture::{
     Calls, Fixture, Item, Reply, assert_fused, assert_message, body, expected_names, item,
     items_json, linking, names, parts, until_error, walk,
 };
-use pagewalk::{Error, ErrorKind};
+use pagewalk::{Error, ErrorKind, Strategy};
 use serde_json::{Value, json};
 
 #[test]
@@ -263,4 +263,76 @@ fn next_links_that_differ_only_in_their_fragment_are_the_same_request() {
         "{error:?}"
     );
     assert_eq!(calls.count(), 1);
+}
+
+#[test]
+fn the_same_page_under_a_changing_next_link_is_a_repeated_page() {
+    // Each next link differs (a timestamp), the items never do.
+    let server = Fixture::start();
+    let calls = server.counted("/stuck", |n, _| {
+        linking(
+            Reply::json(body(1..=3)),
+            &format!("/stuck?t={}", 1_700_000_000 + n),
+        )
+    });
+    let (items, error) = walk::<Item>(server.paginator("/stuck"));
+    assert_eq!(names(&items), expected_names(3), "page 1 once, never again");
+    let error = error.expect("a repeated page");
+    assert!(
+        matches!(
+            parts(&error),
+            (ErrorKind::RepeatedPage { first_page: 1, .. }, Some(2), _)
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("page 2") && message.contains("page 1"),
+        "{message}"
+    );
+    assert_eq!(calls.count(), 2);
+}
+
+#[test]
+fn a_server_that_ignores_the_page_number_is_caught_on_page_two() {
+    let server = Fixture::start();
+    let calls = server.counted("/ignores", |_, _| Reply::json(body(1..=5)));
+    for raw in [false, true] {
+        let paginator = server
+            .paginator("/ignores?page=1")
+            .strategy(Strategy::page_number("page"));
+        let (count, error) = if raw {
+            let mut pages = paginator.raw_pages();
+            let first = pages.next().expect("a page").expect("page 1");
+            (first.len(), pages.next().and_then(Result::err))
+        } else {
+            let (items, error) = walk::<Item>(paginator);
+            (items.len(), error)
+        };
+        assert_eq!(count, 5, "raw: {raw}");
+        assert!(
+            matches!(
+                error.as_ref().map(parts),
+                Some((ErrorKind::RepeatedPage { first_page: 1, .. }, Some(2), _))
+            ),
+            "raw: {raw}: {error:?}"
+        );
+    }
+    assert_eq!(calls.count(), 4);
+}
+
+#[test]
+fn pages_alike_but_not_identical_are_not_a_loop() {
+    // Same size, same first item: only the rest tells them apart.
+    let server = Fixture::start();
+    server.route("/alike", |request| {
+        let page = request.page();
+        let mut data = vec![fixture::item_json(1), fixture::item_json(page + 1)];
+        data.truncate(2);
+        let next = (page < 3).then(|| format!("/alike?page={}", page + 1));
+        Reply::json(json!({"data": data, "next": next}))
+    });
+    let (items, error) = walk::<Item>(server.paginator("/alike"));
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(items.len(), 6);
 }

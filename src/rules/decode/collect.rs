@@ -20,7 +20,7 @@ pub(crate) struct Collected<B> {
 
 /// The items of one page, as the iterators hand them out, and how they are
 /// collected while the body is parsed.
-pub(crate) trait Batch: Sized + Send + 'static {
+pub(crate) trait Batch: Sized + Default + Send + 'static {
     fn len(&self) -> usize;
     /// Leaves out the first `n` items (delivered before a resume).
     fn skip_front(&mut self, n: usize);
@@ -41,6 +41,12 @@ pub(crate) trait Batch: Sized + Send + 'static {
     /// Takes the body if it keeps it (raw items point into it); otherwise
     /// hands it back.
     fn adopt(&mut self, body: Vec<u8>) -> Option<Vec<u8>>;
+
+    /// A fingerprint of every item, when the batch has their text at hand
+    /// (raw items); typed items leave it to the body.
+    fn fingerprint(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The fingerprint of one item's text.
@@ -134,15 +140,11 @@ impl RawItems {
             std::str::from_utf8(&self.body[start..start + len]).unwrap_or_default()
         })
     }
+}
 
-    /// A fingerprint of every item's text, in order.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        let mut hasher = DefaultHasher::new();
-        for item in self.iter() {
-            item.hash(&mut hasher);
-        }
-        hasher.finish()
-    }
+/// One step of a multiply-rotate hash (as in FxHash).
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 /// Where `raw`, a part of `body`, stands in it; `None` if it is not a part.
@@ -214,5 +216,24 @@ impl Batch for RawItems {
     fn adopt(&mut self, body: Vec<u8>) -> Option<Vec<u8>> {
         self.body = body;
         None
+    }
+
+    fn fingerprint(&self) -> Option<u64> {
+        // Fast (eight bytes a step): every raw page is fingerprinted whole.
+        let mut hash = self.spans.len() as u64;
+        for item in self.iter() {
+            hash = mix(hash, item.len() as u64);
+            let mut words = item.as_bytes().chunks_exact(8);
+            for word in words.by_ref() {
+                hash = mix(
+                    hash,
+                    u64::from_le_bytes(word.try_into().unwrap_or_default()),
+                );
+            }
+            let mut tail = [0u8; 8];
+            tail[..words.remainder().len()].copy_from_slice(words.remainder());
+            hash = mix(hash, u64::from_le_bytes(tail));
+        }
+        Some(hash)
     }
 }

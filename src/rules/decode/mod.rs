@@ -95,6 +95,21 @@ pub(crate) enum DecodeError {
     Pointer { pointer: String, found: String },
 }
 
+/// Whether the items at `pointer_a` in `body_a` are, text for text, those at
+/// `pointer_b` in `body_b`.
+pub(crate) fn same_items(body_a: &[u8], pointer_a: &str, body_b: &[u8], pointer_b: &str) -> bool {
+    match (
+        slow::raw_items(body_a, pointer_a),
+        slow::raw_items(body_b, pointer_b),
+    ) {
+        (Ok(a), Ok(b)) => a
+            .iter()
+            .map(|raw| raw.get())
+            .eq(b.iter().map(|raw| raw.get())),
+        _ => false,
+    }
+}
+
 /// Decodes the items of `body` as `options` say; on failure, the body comes
 /// back with the error (its excerpt may explain it).
 pub(crate) fn decode<C: Batch>(

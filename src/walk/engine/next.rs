@@ -1,0 +1,150 @@
+//! What follows a page: its next request, worked out by the strategy's rule
+//! (or taken from a plan), checked against the origin policy and the loop
+//! guard.
+
+use serde_json::Value;
+
+use super::{Observer, Walk};
+use crate::http::Response;
+use crate::http::origin::{Outgoing, admit};
+use crate::link_header::Link;
+use crate::rules::PageView;
+use crate::rules::next::{Next, Problem, next_step};
+use crate::walk::guard::Sample;
+use crate::walk::limits::Cut;
+use crate::{Error, ErrorKind, Request, Strategy};
+
+/// One page as it arrived, for working out what follows it.
+pub(super) struct Arrived<'a> {
+    pub sent: &'a Outgoing,
+    pub response: &'a Response,
+    pub links: &'a [Link],
+    pub envelope: &'a Value,
+    pub pointer: &'a str,
+    pub last_item: &'a Option<Value>,
+    pub sample: &'a Sample,
+    pub page_len: usize,
+}
+
+/// What follows a page: the next request, or the error that ends the walk
+/// after its items.
+pub(super) struct Step {
+    pub next: Option<(Outgoing, Strategy)>,
+    pub error: Option<Error>,
+    /// The next request could not be worked out, but no page after this one
+    /// is wanted anyway.
+    pub unresolved: bool,
+}
+
+impl Step {
+    pub(super) fn failed(error: Error) -> Step {
+        Step {
+            next: None,
+            error: Some(error),
+            unresolved: false,
+        }
+    }
+}
+
+impl Walk {
+    /// Works out what follows the page that `arrived`.
+    pub(super) fn step(
+        &mut self,
+        arrived: &Arrived<'_>,
+        planned: Option<(Request, Strategy)>,
+        cut: &Cut,
+        observe: Observer<'_>,
+    ) -> Step {
+        let number = self.position.page;
+        let last = || {
+            arrived
+                .last_item
+                .clone()
+                .or_else(|| last_item_from_body(arrived.sample.body()?, arrived.pointer))
+        };
+        let view = PageView {
+            request: &arrived.sent.request,
+            final_url: &arrived.response.final_url,
+            headers: &arrived.response.headers,
+            links: arrived.links,
+            envelope: arrived.envelope,
+            item_count: arrived.page_len,
+            items_seen: self.position.items_seen + arrived.page_len as u64,
+            last_item: &last,
+        };
+        match self.next_after(&view, planned, number, observe) {
+            Ok(next) => Step {
+                next,
+                error: None,
+                unresolved: false,
+            },
+            // A problem with a page the limits will never fetch is not reported,
+            // but the checkpoint stays on this page so a resumed walk meets it.
+            Err(_) if cut.limit_met => Step {
+                next: None,
+                error: None,
+                unresolved: true,
+            },
+            Err(error) => Step::failed(error),
+        }
+    }
+
+    /// The next request after the page seen through `view`, checked against
+    /// the origin policy and the loop guard.
+    fn next_after(
+        &mut self,
+        view: &PageView<'_>,
+        planned: Option<(Request, Strategy)>,
+        number: u64,
+        observe: Observer<'_>,
+    ) -> Result<Option<(Outgoing, Strategy)>, Error> {
+        let computed = next_step(&self.settings.strategy, view);
+        if let Ok(step) = &computed {
+            observe(view, step);
+        }
+        let step = match (planned, computed) {
+            // The server's word that the walk is over beats any plan: pages
+            // may have been deleted since the first response counted them.
+            (_, Ok(Next::End)) => Next::End,
+            (Some((request, via)), _) => Next::Follow { request, via },
+            (None, computed) => computed.map_err(|problem| {
+                problem_error(problem).at(number, view.request.url().as_str())
+            })?,
+        };
+        let Next::Follow { request, via } = step else {
+            return Ok(None);
+        };
+        // Checked from where the page really came from, after any redirect.
+        let from = view.final_url;
+        let start = self.start.as_ref().unwrap_or(from);
+        let outgoing = admit(
+            start,
+            from,
+            request,
+            self.settings.allow_cross_origin,
+            number,
+        )?;
+        self.guard
+            .check(&outgoing.request, number, from, view.item_count == 0)?;
+        Ok(Some((outgoing, via)))
+    }
+}
+
+/// The last item as JSON, re-read from the body: only needed when a walk
+/// turns out to be keyset-paginated after its items were already typed.
+fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    match value.pointer_mut(items_pointer)? {
+        Value::Array(items) => items.pop(),
+        _ => None,
+    }
+}
+
+fn problem_error(problem: Problem) -> Error {
+    match problem {
+        Problem::Invalid { next, reason } => Error::new(ErrorKind::InvalidNext { next, reason }),
+        Problem::MoreButNotFound { evidence, hint } => {
+            Error::new(ErrorKind::NextNotFound { evidence, hint })
+        }
+    }
+}
