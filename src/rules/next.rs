@@ -58,13 +58,22 @@ fn page_number(
     target: &Target,
     strategy: &Strategy,
 ) -> Result<Next, Problem> {
-    if page.item_count == 0 || has_more == Some(false) {
+    if has_more == Some(false) {
         return Ok(Next::End);
     }
     let current = match counter_at(page.request, target, "page number")? {
         Some(current) => current,
         None => shape::current_page(page.envelope).unwrap_or(1),
     };
+    if page.item_count == 0 {
+        let pages = shape::page_count(page.envelope, page.headers);
+        return match pages.filter(|&pages| current < pages) {
+            Some(pages) => Err(empty_too_soon(format!(
+                "page {current} is empty, of {pages} pages"
+            ))),
+            None => end_or_more(page),
+        };
+    }
     let last = shape::last_page(page.envelope, page.headers);
     let total = shape::total(page.envelope, page.headers);
     if last.is_some_and(|last| current >= last)
@@ -89,12 +98,21 @@ fn offset(
     target: &Target,
     strategy: &Strategy,
 ) -> Result<Next, Problem> {
-    if page.item_count == 0 || has_more == Some(false) {
+    if has_more == Some(false) {
         return Ok(Next::End);
     }
     let current = counter_at(page.request, target, "offset")?.unwrap_or(0);
+    let total = shape::total(page.envelope, page.headers);
+    if page.item_count == 0 {
+        return match total.filter(|&total| current < total) {
+            Some(total) => Err(empty_too_soon(format!(
+                "offset {current} is empty, of {total} items"
+            ))),
+            None => end_or_more(page),
+        };
+    }
     let next = current.saturating_add(page.item_count as u64);
-    if shape::total(page.envelope, page.headers).is_some_and(|total| next >= total) {
+    if total.is_some_and(|total| next >= total) {
         return Ok(Next::End);
     }
     follow(
@@ -103,6 +121,17 @@ fn offset(
         &counter(page.request, target, next),
         strategy.clone(),
     )
+}
+
+/// An empty page before the end the response itself announces: items were
+/// deleted during the walk, or the server ignores the page parameter.
+fn empty_too_soon(evidence: String) -> Problem {
+    Problem::MoreButNotFound {
+        evidence,
+        hint: "the collection changed during the walk, or the API ignores the page \
+               parameter: walk it again, or resume from the checkpoint"
+            .into(),
+    }
 }
 
 /// The page number or offset (`what`) the request carries at `target`, if any.

@@ -27,8 +27,6 @@ pub(crate) struct Plan {
     pub first: u64,
     pub step: u64,
     pub count: u64,
-    /// How each planned page leads to the next.
-    pub via: Strategy,
 }
 
 impl Plan {
@@ -50,7 +48,7 @@ pub(crate) fn plan(strategy: &Strategy, page: &PageView<'_>, next: &Next) -> Opt
         Kind::PageNumber { target } => {
             let first = number(next, target)?;
             let last = last_page(page, target)?;
-            numbered(next, target, first, last, strategy.clone())
+            numbered(next, target, first, last)
         }
         Kind::Offset { target, .. } => {
             let first = number(next, target)?;
@@ -63,7 +61,6 @@ pub(crate) fn plan(strategy: &Strategy, page: &PageView<'_>, next: &Next) -> Opt
                 first,
                 step,
                 count,
-                via: strategy.clone(),
             })
         }
         Kind::Auto => auto(page, next),
@@ -94,10 +91,10 @@ fn auto(page: &PageView<'_>, next: &Request) -> Option<Plan> {
         return None;
     }
     let last = number(&Request::get(last_url), &target)?;
-    numbered(next, &target, first, last, Strategy::page_number(param))
+    numbered(next, &target, first, last)
 }
 
-fn numbered(base: &Request, target: &Target, first: u64, last: u64, via: Strategy) -> Option<Plan> {
+fn numbered(base: &Request, target: &Target, first: u64, last: u64) -> Option<Plan> {
     let count = last.checked_sub(first)?.checked_add(1)?;
     Some(Plan {
         base: base.clone(),
@@ -105,7 +102,6 @@ fn numbered(base: &Request, target: &Target, first: u64, last: u64, via: Strateg
         first,
         step: 1,
         count,
-        via,
     })
 }
 
@@ -118,19 +114,7 @@ fn number(request: &Request, target: &Target) -> Option<u64> {
 fn last_page(page: &PageView<'_>, target: &Target) -> Option<u64> {
     shape::last_page(page.envelope, page.headers)
         .or_else(|| last_url(page).and_then(|url| number(&Request::get(url), target)))
-        .or_else(|| {
-            let total = shape::total(page.envelope, page.headers)?;
-            let per_page = per_page(page)?;
-            (per_page > 0).then(|| total.div_ceil(per_page))
-        })
-}
-
-fn per_page(page: &PageView<'_>) -> Option<u64> {
-    ["Per-Page", "X-Per-Page"]
-        .iter()
-        .find_map(|name| shape::header(page.headers, name))
-        .or_else(|| shape::field(page.envelope, "/per_page"))
-        .or_else(|| shape::field(page.envelope, "/meta/per_page"))
+        .or_else(|| shape::page_count(page.envelope, page.headers))
 }
 
 fn last_url(page: &PageView<'_>) -> Option<Url> {
@@ -141,6 +125,19 @@ fn last_url(page: &PageView<'_>) -> Option<Url> {
         .iter()
         .find_map(|pointer| shape::url_at(page.envelope, pointer))
         .and_then(|text| page.final_url.join(text).ok())
+}
+
+/// Whether two requests ask the same: the same method, body and headers, and
+/// URLs that differ at most in the order of their query parameters (a
+/// server's links may order them otherwise than a plan does).
+pub(crate) fn same_request(a: &Request, b: &Request) -> bool {
+    let (x, y) = (a.url(), b.url());
+    a.method() == b.method()
+        && a.body() == b.body()
+        && a.headers() == b.headers()
+        && x.origin() == y.origin()
+        && x.path() == y.path()
+        && sorted_pairs(x) == sorted_pairs(y)
 }
 
 fn sorted_pairs(url: &Url) -> Vec<(String, String)> {

@@ -129,6 +129,25 @@ pub(crate) fn last_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
         .or_else(|| header(headers, "X-Total-Pages"))
 }
 
+/// The page size the response states: `Per-Page`, `X-Per-Page`, `per_page`
+/// or `meta.per_page`.
+pub(crate) fn per_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
+    ["Per-Page", "X-Per-Page"]
+        .iter()
+        .find_map(|name| header(headers, name))
+        .or_else(|| field(envelope, "/per_page"))
+        .or_else(|| field(envelope, "/meta/per_page"))
+}
+
+/// How many pages the response says there are: given directly, or as the
+/// total divided by the stated page size.
+pub(crate) fn page_count(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
+    last_page(envelope, headers).or_else(|| {
+        let per_page = per_page(envelope, headers).filter(|&size| size > 0)?;
+        Some(total(envelope, headers)?.div_ceil(per_page))
+    })
+}
+
 /// A string that looks like a URL rather than an opaque token.
 pub(crate) fn looks_like_url(text: &str) -> bool {
     let text = text.trim();

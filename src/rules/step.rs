@@ -45,8 +45,11 @@ pub(crate) fn keyset(
     field: &str,
     via: Strategy,
 ) -> Result<Next, Problem> {
-    if page.item_count == 0 || has_more == Some(false) {
+    if has_more == Some(false) {
         return Ok(Next::End);
+    }
+    if page.item_count == 0 {
+        return end_or_more(page);
     }
     let last = (page.last_item)().unwrap_or(Value::Null);
     match last.pointer(field) {

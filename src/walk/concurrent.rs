@@ -19,7 +19,7 @@ use crate::Error;
 use crate::http::Response;
 use crate::http::origin::{Credentials, Outgoing};
 use crate::rules::decode::{Batch, Decoded};
-use crate::rules::plan::Plan;
+use crate::rules::plan::{Plan, same_request};
 
 type Outcome<B> = Result<(Response, Decoded<B>), Error>;
 
@@ -165,23 +165,44 @@ impl<B: Batch> Concurrent<B> {
             request: self.plan.request(index),
             credentials: self.credentials,
         };
-        let planned_next = (self.delivering < self.count)
-            .then(|| (self.plan.request(self.delivering), self.plan.via.clone()));
         let delivered = outcome.and_then(|(response, decoded)| {
-            self.walk
-                .deliver(&sent, response, decoded, planned_next, &mut |_, _| {})
+            self.walk.deliver(&sent, response, decoded, &mut |_, _| {})
         });
         match &delivered {
-            Ok(fetched) if fetched.error.is_none() && !self.walk.is_over() => {}
+            Ok(fetched) if fetched.error.is_none() && !self.walk.is_over() => {
+                if !self.on_plan() {
+                    self.abandon_plan();
+                }
+            }
             _ => self.stop(),
         }
         Some(delivered)
     }
 
+    /// Whether the walk's next request, as its rule worked it out from the
+    /// page just delivered, is the plan's next one. A page shorter or longer
+    /// than the plan assumed (an offset API whose limit is only a maximum)
+    /// moves the next offset, and the rest of the plan is wrong.
+    fn on_plan(&self) -> bool {
+        self.delivering >= self.count
+            || self
+                .walk
+                .next_request()
+                .is_some_and(|next| same_request(next, &self.plan.request(self.delivering)))
+    }
+
+    /// Stops the workers and drops what they fetched ahead: the walk goes on
+    /// sequentially from where its rule says, exactly as without concurrency.
+    fn abandon_plan(&mut self) {
+        self.count = self.delivering;
+        self.buffer.clear();
+        self.shared.update(|progress| progress.stopped = true);
+    }
+
+    /// Ends the walk: a page failed, or the server said it is over.
     fn stop(&mut self) {
         self.walk.stop();
-        self.count = self.delivering;
-        self.shared.update(|progress| progress.stopped = true);
+        self.abandon_plan();
     }
 }
 

@@ -169,9 +169,7 @@ impl Walk {
         Some(
             request
                 .fetch::<B>(&sent, self.position.page, self.position.skip)
-                .and_then(|(response, decoded)| {
-                    self.deliver(&sent, response, decoded, None, observe)
-                }),
+                .and_then(|(response, decoded)| self.deliver(&sent, response, decoded, observe)),
         )
     }
 
@@ -184,6 +182,11 @@ impl Walk {
             want_last_item: self.learned.keyset
                 || matches!(self.settings.strategy.kind, Kind::Keyset { .. }),
         })
+    }
+
+    /// The next request, if there is one.
+    pub(crate) fn next_request(&self) -> Option<&Request> {
+        self.position.next.as_ref().map(|next| &next.request)
     }
 
     /// Whether the user's headers go with the next request, if there is one.
@@ -217,15 +220,14 @@ impl Walk {
         self.position.next = None;
     }
 
-    /// Delivers the page that `sent` fetched: works out the next request (or
-    /// takes `planned`, when a plan already knows it), applies the limits and
-    /// moves the walk on. `Err` when the page is not delivered at all.
+    /// Delivers the page that `sent` fetched: works out the next request,
+    /// applies the limits and moves the walk on. `Err` when the page is not
+    /// delivered at all.
     pub(crate) fn deliver<B: Batch>(
         &mut self,
         sent: &Outgoing,
         response: Response,
         decoded: Decoded<B>,
-        planned: Option<(Request, Strategy)>,
         observe: Observer<'_>,
     ) -> Result<Fetched<B>, Error> {
         let number = self.position.page;
@@ -262,7 +264,7 @@ impl Walk {
         // A bad item after the last one wanted is never reached.
         let step = match item_error.filter(|bad| cut.wants(bad.index - skip)) {
             Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
-            None => self.step(&arrived, planned, &cut, observe),
+            None => self.step(&arrived, &cut, observe),
         };
         self.guard.remember(sample);
         self.learn(pointer, page_len, step.next.as_ref());

@@ -11,6 +11,7 @@ mod limits;
 mod loops;
 mod origins;
 mod performance;
+mod plans;
 mod properties;
 mod rate_limits;
 mod requests;

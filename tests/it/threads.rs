@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use fixture::{Fixture, Item, Reply};
-use pagewalk::{Paginator, RetryPolicy, Strategy};
+use pagewalk::{ErrorKind, Paginator, RetryPolicy, Strategy};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -91,21 +91,33 @@ fn a_panic_in_deserialize_reaches_the_caller_with_concurrency() {
 }
 
 #[test]
-fn planned_pages_stop_where_the_server_says_the_walk_ends() {
+fn planned_pages_stop_where_the_walk_would_stop_without_them() {
     let server = Fixture::start();
-    // The first page claims 30 pages, but only 3 have items (rows were deleted since).
+    // The first page claims 30 pages, but only 3 have items (rows were
+    // deleted since): the empty page 4 says there should be more.
     numbered_route(&server, "/s", 3, 2, 30);
-    let paginator = server
-        .paginator("/s")
-        .strategy(Strategy::page_number("page"))
-        .concurrency(4);
-    let ids: Vec<u64> = within_10s(move || {
-        paginator
-            .items::<Id>()
-            .map(|item| item.expect("no error").id)
-            .collect()
-    });
-    assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
+    for concurrency in [1, 4] {
+        let paginator = server
+            .paginator("/s")
+            .strategy(Strategy::page_number("page"))
+            .concurrency(concurrency);
+        let (ids, error) = within_10s(move || {
+            let (items, error) = fixture::drain(&mut paginator.items::<Id>());
+            (
+                items.into_iter().map(|item| item.id).collect::<Vec<u64>>(),
+                error,
+            )
+        });
+        assert_eq!(ids, [1, 2, 3, 4, 5, 6], "concurrency {concurrency}");
+        let error = error.expect("an empty page too soon");
+        assert_eq!(error.page(), Some(4), "concurrency {concurrency}");
+        match error.kind() {
+            ErrorKind::NextNotFound { evidence, .. } => {
+                assert_eq!(evidence, "page 4 is empty, of 30 pages")
+            }
+            other => panic!("concurrency {concurrency}: {other:?}"),
+        }
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::rules::PageView;
 use crate::rules::next::{Next, Problem, next_step};
 use crate::walk::guard::Sample;
 use crate::walk::limits::Cut;
-use crate::{Error, ErrorKind, Request, Strategy};
+use crate::{Error, ErrorKind, Strategy};
 
 /// One page as it arrived, for working out what follows it.
 pub(super) struct Arrived<'a> {
@@ -48,13 +48,7 @@ impl Step {
 
 impl Walk {
     /// Works out what follows the page that `arrived`.
-    pub(super) fn step(
-        &mut self,
-        arrived: &Arrived<'_>,
-        planned: Option<(Request, Strategy)>,
-        cut: &Cut,
-        observe: Observer<'_>,
-    ) -> Step {
+    pub(super) fn step(&mut self, arrived: &Arrived<'_>, cut: &Cut, observe: Observer<'_>) -> Step {
         let number = self.position.page;
         let last = || {
             arrived
@@ -72,7 +66,7 @@ impl Walk {
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
         };
-        match self.next_after(&view, planned, number, observe) {
+        match self.next_after(&view, number, observe) {
             Ok(next) => Step {
                 next,
                 error: None,
@@ -94,23 +88,14 @@ impl Walk {
     fn next_after(
         &mut self,
         view: &PageView<'_>,
-        planned: Option<(Request, Strategy)>,
         number: u64,
         observe: Observer<'_>,
     ) -> Result<Option<(Outgoing, Strategy)>, Error> {
-        let computed = next_step(&self.settings.strategy, view);
-        if let Ok(step) = &computed {
-            observe(view, step);
-        }
-        let step = match (planned, computed) {
-            // The server's word that the walk is over beats any plan: pages
-            // may have been deleted since the first response counted them.
-            (_, Ok(Next::End)) => Next::End,
-            (Some((request, via)), _) => Next::Follow { request, via },
-            (None, computed) => computed.map_err(|problem| {
-                problem_error(problem).at(number, view.request.url().as_str())
-            })?,
-        };
+        // Every page's next request follows the strategy's rule, planned or
+        // not: a plan is a guess, which the concurrent source checks against it.
+        let step = next_step(&self.settings.strategy, view)
+            .map_err(|problem| problem_error(problem).at(number, view.request.url().as_str()))?;
+        observe(view, &step);
         let Next::Follow { request, via } = step else {
             return Ok(None);
         };
