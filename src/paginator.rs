@@ -9,6 +9,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::http::{Client, Throttle};
+use crate::rules::failure;
 use crate::walk::Settings;
 use crate::{Checkpoint, Items, Pages, RawPages, RetryPolicy, Strategy};
 
@@ -278,6 +279,7 @@ impl Paginator {
             allow_cross_origin: self.allow_cross_origin,
             throttle: Throttle::default(),
             cancelled: Arc::clone(&cancelled),
+            rate_limited: failure::is_rate_limited,
         };
         Settings {
             start: self.start,

@@ -66,6 +66,17 @@ pub enum ErrorKind {
     /// line and column.
     Json,
 
+    /// The server answered `200` but its body says the request failed
+    /// (`{"errors": [..]}`, `{"ok": false, "error": ..}`, `{"error": {..}}`,
+    /// a `message` with a failing `status` or `code`), after retries when it
+    /// names a rate limit. The rule is documented with
+    /// [`Paginator::items_at`](crate::Paginator::items_at).
+    #[non_exhaustive]
+    ApiError {
+        /// What the server said, in its own words.
+        message: String,
+    },
+
     /// No array of items was found in the body.
     #[non_exhaustive]
     ItemsNotFound {
@@ -229,6 +240,9 @@ impl ErrorKind {
                 escape(content_type.as_deref().unwrap_or("none"))
             ),
             ErrorKind::Json => f.write_str("invalid JSON"),
+            ErrorKind::ApiError { message } => {
+                write!(f, "the API says the request failed: {}", escape(message))
+            }
             ErrorKind::ItemsNotFound { keys } => write!(
                 f,
                 "no items array found (top-level keys: {}); \

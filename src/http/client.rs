@@ -34,6 +34,10 @@ pub(crate) struct Client {
     pub throttle: Throttle,
     /// Set when the iterator is dropped: waits and retries give up.
     pub cancelled: Arc<AtomicBool>,
+    /// Whether a successful response's body is a rate limit all the same
+    /// (`{"ok": false, "error": "ratelimited"}`): retried like a 429. The
+    /// rules decide; this layer only asks.
+    pub rate_limited: fn(&[u8]) -> bool,
 }
 
 /// Where a request is going, for error messages.
@@ -120,7 +124,10 @@ impl Client {
             self.wait_for_throttle(&target)?;
             let outcome = exchange.send(outgoing, url);
             let retry_in = match &outcome {
-                Ok(response) if retryable_response(response) => {
+                Ok(response)
+                    if retryable_response(response)
+                        || (response.status < 300 && (self.rate_limited)(&response.body)) =>
+                {
                     self.requested_wait(&target, &response.headers)?
                 }
                 Err(error) if is_retryable_error(error) => None,

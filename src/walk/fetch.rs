@@ -2,12 +2,15 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
+
 use url::Url;
 
 use super::settings::Settings;
 use crate::http::Response;
 use crate::http::origin::Outgoing;
 use crate::rules::decode::{Batch, DecodeError, DecodeOptions, Decoded, ItemsAt, decode};
+use crate::rules::failure::{Failure, ItemsFound, failure};
 use crate::strategy::Kind;
 use crate::{Error, ErrorKind};
 
@@ -49,11 +52,55 @@ impl PageRequest {
             ),
             skip,
         };
-        let decoded = decode::<B>(body, options).map_err(|(error, _)| {
-            decode_error(error, &response).at(page, outgoing.request.url().as_str())
-        })?;
+        let url = outgoing.request.url().as_str();
+        let decoded = match decode::<B>(body, options) {
+            Ok(decoded) => decoded,
+            Err((error, body)) => {
+                // A body with no items may say why: the server's words beat ours.
+                let said = serde_json::from_slice(&body)
+                    .ok()
+                    .and_then(|body| failure(&body, ItemsFound::Nowhere));
+                return Err(match (said, error) {
+                    (Some(said), DecodeError::ItemsNotFound(_) | DecodeError::Pointer { .. }) => {
+                        api_error(said)
+                    }
+                    (_, error) => decode_error(error, &response),
+                }
+                .at(page, url));
+            }
+        };
+        if let Some(said) = self.failure_in(&decoded) {
+            return Err(api_error(said).at(page, url));
+        }
         Ok((response, decoded))
     }
+
+    /// The failure a decoded page's body reports, if any (see `rules::failure`).
+    fn failure_in<B: Batch>(&self, decoded: &Decoded<B>) -> Option<Failure> {
+        let envelope = decoded.envelope.as_object()?;
+        if !["ok", "errors", "error", "message"]
+            .iter()
+            .any(|key| envelope.contains_key(*key))
+        {
+            return None;
+        }
+        let found = match self.settings.items_at {
+            Some(_) => ItemsFound::User,
+            None => ItemsFound::Detected(&decoded.pointer, decoded.page_len),
+        };
+        if decoded.pointer != "/errors" {
+            return failure(&decoded.envelope, found);
+        }
+        // The errors were taken for items: their messages are in the body.
+        let body: Value = serde_json::from_slice(decoded.body_bytes()?).ok()?;
+        failure(&body, found)
+    }
+}
+
+fn api_error(failure: Failure) -> Error {
+    Error::new(ErrorKind::ApiError {
+        message: failure.message,
+    })
 }
 
 fn decode_error(error: DecodeError, response: &Response) -> Error {

@@ -1,6 +1,7 @@
 //! pagewalk's integration tests, one binary: each module tests one promise
 //! against the fixture servers of the `pagewalk-fixture` crate.
 
+mod api_errors;
 mod apis;
 mod architecture;
 mod broken_servers;

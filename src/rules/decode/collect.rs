@@ -47,6 +47,11 @@ pub(crate) trait Batch: Sized + Default + Send + 'static {
     fn fingerprint(&self) -> Option<u64> {
         None
     }
+
+    /// The body, when the batch keeps it.
+    fn kept_body(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 /// The fingerprint of one item's text.
@@ -216,6 +221,10 @@ impl Batch for RawItems {
     fn adopt(&mut self, body: Vec<u8>) -> Option<Vec<u8>> {
         self.body = body;
         None
+    }
+
+    fn kept_body(&self) -> Option<&[u8]> {
+        Some(&self.body)
     }
 
     fn fingerprint(&self) -> Option<u64> {

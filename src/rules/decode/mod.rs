@@ -78,6 +78,13 @@ pub(crate) struct Decoded<B> {
     pub body: Option<Vec<u8>>,
 }
 
+impl<B: Batch> Decoded<B> {
+    /// The page's body, wherever it is kept.
+    pub(crate) fn body_bytes(&self) -> Option<&[u8]> {
+        self.body.as_deref().or_else(|| self.items.kept_body())
+    }
+}
+
 /// An item that does not deserialize into the requested type.
 #[derive(Debug)]
 pub(crate) struct BadItem {

@@ -1,0 +1,305 @@
+//! A `200 OK` whose body says the request failed.
+//!
+//! Some APIs answer every request with 200 and put the failure in the body.
+//! A walk must not print such a body as an item, nor end on it as if the
+//! collection were over. The rule, stated once (the README repeats it):
+//!
+//! An object body is a failure when
+//! 1. `ok` is `false` (Slack), whatever else it holds; or
+//! 2. it has a non-empty `errors` array (GraphQL, JSON:API) and no items
+//!    elsewhere: no other items array was found, or the one found *is*
+//!    `errors`; or
+//! 3. it has an `error` that is an object or a non-empty string (MediaWiki,
+//!    OAuth, many others) and no items; or
+//! 4. it has a `message` string beside a `status`, `code` or `statusCode`
+//!    that does not look like success (a number or numeric string outside
+//!    200–299, or a word other than `ok`/`success`), and no items.
+//!
+//! Items the user points at with `items_at` are never taken for a failure:
+//! an API whose items sit under `errors` is read with `items_at("/errors")`.
+//! A failure that names a rate limit (`ratelimited`, `RATE_LIMITED`,
+//! `THROTTLED`, "rate limit", "too many requests") is retried first, like a 429.
+
+use serde_json::Value;
+
+/// What the body says went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// The server's own words (its messages, or the member that says so).
+    pub message: String,
+    /// The failure is a rate limit: worth waiting and trying again.
+    pub rate_limit: bool,
+}
+
+/// Where the walk found the page's items, for the rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ItemsFound<'a> {
+    /// Found by detection at this pointer, with this many.
+    Detected(&'a str, usize),
+    /// At the pointer the user gave.
+    User,
+    /// Nowhere.
+    Nowhere,
+}
+
+/// The failure `body` reports, if it reports one.
+pub(crate) fn failure(body: &Value, items: ItemsFound<'_>) -> Option<Failure> {
+    let object = body.as_object()?;
+    let no_items = match items {
+        ItemsFound::Detected(pointer, count) => count == 0 || pointer == "/errors",
+        ItemsFound::User => false,
+        ItemsFound::Nowhere => true,
+    };
+    let message = if object.get("ok") == Some(&Value::Bool(false)) {
+        Some(
+            object
+                .get("error")
+                .map_or_else(|| "\"ok\": false".to_owned(), words),
+        )
+    } else if let Some(errors) = object
+        .get("errors")
+        .and_then(Value::as_array)
+        .filter(|errors| !errors.is_empty() && no_items && !matches!(items, ItemsFound::User))
+    {
+        Some(errors.iter().map(words).collect::<Vec<_>>().join("; "))
+    } else if let Some(error) = object
+        .get("error")
+        .filter(|error| no_items && is_error(error))
+    {
+        Some(words(error))
+    } else {
+        object
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|_| {
+                no_items
+                    && ["status", "code", "statusCode"]
+                        .iter()
+                        .any(|key| fails(object.get(*key)))
+            })
+            .map(str::to_owned)
+    }?;
+    Some(Failure {
+        rate_limit: names_rate_limit(&message) || names_rate_limit(&body.to_string()),
+        message,
+    })
+}
+
+/// Whether an `error` member reports one: an object, or a non-empty string.
+fn is_error(error: &Value) -> bool {
+    match error {
+        Value::Object(fields) => !fields.is_empty(),
+        Value::String(text) => !text.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether a `status` or `code` says something other than success.
+fn fails(code: Option<&Value>) -> bool {
+    match code {
+        Some(Value::Number(number)) => number.as_u64().is_none_or(|n| !(200..300).contains(&n)),
+        Some(Value::String(text)) => match text.trim().parse::<u64>() {
+            Ok(n) => !(200..300).contains(&n),
+            Err(_) => !["ok", "success", ""].contains(&text.trim().to_ascii_lowercase().as_str()),
+        },
+        _ => false,
+    }
+}
+
+/// An error value in the server's words: its message, else the value itself.
+fn words(error: &Value) -> String {
+    match error {
+        Value::String(text) => text.clone(),
+        Value::Object(fields) => [
+            "message",
+            "detail",
+            "title",
+            "info",
+            "description",
+            "error_description",
+        ]
+        .iter()
+        .find_map(|key| fields.get(*key).and_then(Value::as_str))
+        .map_or_else(|| error.to_string(), str::to_owned),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a `200` with this `body` is a rate limit to wait out and retry.
+/// Cheap for ordinary pages: only a small body that names a rate limit is
+/// parsed at all.
+pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
+    const SMALL: usize = 64 * 1024;
+    if body.len() > SMALL || !names_rate_limit(&String::from_utf8_lossy(body)) {
+        return false;
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    let items = match super::shape::find_items(&value) {
+        Ok(pointer) => {
+            let count = value
+                .pointer(&pointer)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            // A root array is items, never an envelope.
+            if pointer.is_empty() {
+                return false;
+            }
+            (pointer, count)
+        }
+        Err(_) => (String::new(), 0),
+    };
+    let found = match &items {
+        (pointer, count) if !pointer.is_empty() => ItemsFound::Detected(pointer, *count),
+        _ => ItemsFound::Nowhere,
+    };
+    failure(&value, found).is_some_and(|failure| failure.rate_limit)
+}
+
+/// Whether `text` names a rate limit.
+pub(crate) fn names_rate_limit(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    [
+        "ratelimit",
+        "rate_limit",
+        "rate limit",
+        "rate-limit",
+        "throttl",
+        "too many requests",
+        "too_many_requests",
+    ]
+    .iter()
+    .any(|words| text.contains(words))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn says(body: Value, items: ItemsFound<'_>) -> Option<String> {
+        failure(&body, items).map(|failure| failure.message)
+    }
+
+    #[test]
+    fn each_dialect_of_failure() {
+        let nowhere = ItemsFound::Nowhere;
+        assert_eq!(
+            says(
+                json!({"errors": [{"message": "token expired"}]}),
+                ItemsFound::Detected("/errors", 1)
+            ),
+            Some("token expired".into())
+        );
+        assert_eq!(
+            says(
+                json!({"data": null, "errors": [{"message": "a"}, {"message": "b"}]}),
+                nowhere
+            ),
+            Some("a; b".into())
+        );
+        assert_eq!(
+            says(json!({"ok": false, "error": "invalid_auth"}), nowhere),
+            Some("invalid_auth".into())
+        );
+        assert_eq!(
+            says(
+                json!({"ok": false, "error": "ratelimited", "channels": [1]}),
+                ItemsFound::Detected("/channels", 1)
+            ),
+            Some("ratelimited".into()),
+            "ok: false wins over items"
+        );
+        assert_eq!(
+            says(
+                json!({"error": {"code": "badcontinue", "info": "Invalid continue param"}}),
+                nowhere
+            ),
+            Some("Invalid continue param".into())
+        );
+        assert_eq!(
+            says(json!({"error": "invalid_grant"}), nowhere),
+            Some("invalid_grant".into())
+        );
+        assert_eq!(
+            says(
+                json!({"message": "Bad credentials", "status": "401"}),
+                nowhere
+            ),
+            Some("Bad credentials".into())
+        );
+        assert_eq!(
+            says(json!({"message": "nope", "code": "UNAUTHORIZED"}), nowhere),
+            Some("nope".into())
+        );
+    }
+
+    #[test]
+    fn pages_with_items_are_not_failures() {
+        let found = ItemsFound::Detected("/data", 2);
+        assert_eq!(
+            says(
+                json!({"data": [], "errors": [{"message": "partial"}]}),
+                found
+            ),
+            None
+        );
+        assert_eq!(
+            says(
+                json!({"data": [], "error": null, "message": "ok", "status": 200}),
+                found
+            ),
+            None
+        );
+        assert_eq!(
+            says(
+                json!({"message": "fine", "status": 200}),
+                ItemsFound::Nowhere
+            ),
+            None
+        );
+        assert_eq!(
+            says(
+                json!({"message": "hello", "code": "success"}),
+                ItemsFound::Nowhere
+            ),
+            None
+        );
+        assert_eq!(says(json!({"errors": []}), ItemsFound::Nowhere), None);
+        assert_eq!(says(json!({"error": ""}), ItemsFound::Nowhere), None);
+        // The user says the items are the errors: they are read as items.
+        assert_eq!(
+            says(json!({"errors": [{"message": "x"}]}), ItemsFound::User),
+            None
+        );
+        assert_eq!(says(json!([{"error": "x"}]), ItemsFound::Nowhere), None);
+    }
+
+    #[test]
+    fn only_a_failure_that_names_a_rate_limit_is_retried() {
+        assert!(is_rate_limited(br#"{"ok":false,"error":"ratelimited"}"#));
+        assert!(!is_rate_limited(br#"{"ok":false,"error":"invalid_auth"}"#));
+        assert!(!is_rate_limited(
+            br#"{"data":[{"text":"rate limit"}],"next":null}"#
+        ));
+        assert!(!is_rate_limited(br#"[{"error":"rate limit"}]"#));
+        assert!(!is_rate_limited(b"rate limit, not JSON"));
+    }
+
+    #[test]
+    fn rate_limits_are_named() {
+        let limited =
+            |body: Value| failure(&body, ItemsFound::Nowhere).is_some_and(|f| f.rate_limit);
+        assert!(limited(json!({"ok": false, "error": "ratelimited"})));
+        assert!(limited(
+            json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]})
+        ));
+        assert!(limited(
+            json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]})
+        ));
+        assert!(!limited(
+            json!({"errors": [{"message": "Field 'x' doesn't exist"}]})
+        ));
+    }
+}
