@@ -44,6 +44,8 @@ use crate::{Checkpoint, Items, Pages, RawPages, RetryPolicy, Strategy};
 #[must_use = "a Paginator does nothing until it is iterated"]
 pub struct Paginator {
     start: String,
+    method: Option<Method>,
+    body: Option<serde_json::Value>,
     agent: Option<ureq::Agent>,
     headers: Vec<(String, String)>,
     items_at: Option<String>,
@@ -68,6 +70,8 @@ impl Paginator {
     pub fn new(url: impl Into<String>) -> Paginator {
         Paginator {
             start: url.into(),
+            method: None,
+            body: None,
             agent: None,
             headers: Vec::new(),
             items_at: None,
@@ -94,6 +98,47 @@ impl Paginator {
     /// By default, only `Accept: application/json` is added.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Paginator {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends every page's request with `method` (e.g. `Method::POST` for a
+    /// search or query endpoint). Strategies that write into the request keep
+    /// it, and so do redirects: 307 and 308 keep the method and body, while
+    /// 301, 302 and 303 would turn a `POST` into a `GET`, and are an error.
+    ///
+    /// By default, this is `GET`, or `POST` when a [`body`](Paginator::body)
+    /// is set.
+    pub fn method(mut self, method: Method) -> Paginator {
+        self.method = Some(method);
+        self
+    }
+
+    /// Sends `body` as the JSON body of every page's request
+    /// (`Content-Type: application/json`). A strategy that writes into the
+    /// body ([`Target::body`](crate::Target::body)) changes only its own
+    /// field, at its JSON pointer; every other field is sent as given, and on
+    /// the first request the body is sent exactly as given.
+    ///
+    /// ```no_run
+    /// use pagewalk::{Paginator, Strategy, Target};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Notion's database query: the cursor goes back as `start_cursor`.
+    /// let pages = Paginator::new("https://api.notion.com/v1/databases/d1/query")
+    ///     .header("Authorization", "Bearer secret_...")
+    ///     .header("Notion-Version", "2022-06-28")
+    ///     .body(serde_json::json!({"page_size": 100, "filter": {"property": "Done", "checkbox": {"equals": false}}}))
+    ///     .strategy(Strategy::cursor("/next_cursor", Target::body("/start_cursor")))
+    ///     .items::<serde_json::Value>();
+    /// for page in pages {
+    ///     println!("{}", page?["id"]);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// By default, there is no body.
+    pub fn body(mut self, body: serde_json::Value) -> Paginator {
+        self.body = Some(body);
         self
     }
 
@@ -281,10 +326,15 @@ impl Paginator {
             cancelled: Arc::clone(&cancelled),
             rate_limited: failure::is_rate_limited,
         };
+        let method = match (self.method, &self.body) {
+            (Some(method), _) => method,
+            (None, Some(_)) => Method::POST,
+            (None, None) => Method::GET,
+        };
         Settings {
             start: self.start,
-            method: Method::GET,
-            body: None,
+            method,
+            body: self.body,
             items_at: self.items_at,
             strategy: self.strategy,
             max_pages: self.max_pages,
@@ -309,7 +359,9 @@ impl fmt::Debug for Paginator {
             .map(|(name, _)| (name.as_str(), "<redacted>"))
             .collect();
         f.debug_struct("Paginator")
-            .field("start", &self.start)
+            .field("start", &crate::text::redact(&self.start))
+            .field("method", &self.method)
+            .field("body", &self.body)
             .field("headers", &headers)
             .field("items_at", &self.items_at)
             .field("strategy", &self.strategy)

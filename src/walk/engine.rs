@@ -20,6 +20,7 @@ use super::guard::{LoopGuard, Sample};
 use super::limits::{Cut, Limits};
 use super::position::Position;
 use super::settings::Settings;
+use crate::checkpoint::{self, WalkId};
 use crate::http::Response;
 use crate::http::origin::{Credentials, Outgoing, admit};
 use crate::link_header::{self, Link};
@@ -29,7 +30,7 @@ use crate::rules::decode::{BadItem, Batch, Decoded};
 use crate::rules::next::Next;
 use crate::rules::shape;
 use crate::strategy::Kind;
-use crate::{Checkpoint, Error, ErrorKind, Request, Strategy, checkpoint};
+use crate::{Checkpoint, Error, ErrorKind, Request, Strategy};
 
 /// A page as the iterators receive it: the page, where it stands, and the
 /// error, if any, that comes right after its items.
@@ -83,6 +84,13 @@ impl Walk {
         let mut walk = Walk {
             start: None,
             position: Position {
+                walk: Arc::new(WalkId::new(
+                    &settings.start,
+                    &settings.method,
+                    settings.body.as_ref(),
+                    &settings.strategy.to_string(),
+                    settings.items_at.as_deref(),
+                )),
                 next: None,
                 page: 1,
                 skip: 0,
@@ -121,12 +129,18 @@ impl Walk {
             self.position.next = Some(admit(&start, &start, first, false, 1)?);
             return Ok(());
         };
-        if checkpoint.version() != checkpoint::VERSION {
-            let reason = format!(
-                "version {} is not supported (expected {})",
+        let reason = if !(1..=checkpoint::VERSION).contains(&checkpoint.version()) {
+            Some(format!(
+                "version {} is not supported (this pagewalk reads 1 to {})",
                 checkpoint.version(),
                 checkpoint::VERSION
-            );
+            ))
+        } else {
+            checkpoint
+                .walk()
+                .and_then(|taken_in| taken_in.difference(&self.position.walk))
+        };
+        if let Some(reason) = reason {
             return Err(Error::new(ErrorKind::Checkpoint { reason }).for_url(start.as_str()));
         }
         let next = match checkpoint.next_request() {
@@ -315,7 +329,7 @@ impl Walk {
         let complete = !cut.truncated && !step.unresolved && step.error.is_none();
         let next = step.next.as_ref().filter(|_| complete);
         let after = if complete {
-            Checkpoint::new(
+            self.position.at(
                 next.map(|(outgoing, _)| outgoing.request.clone()),
                 number.saturating_add(1),
                 0,

@@ -1,12 +1,17 @@
 //! Where a walk stands: the next request and how far into its page the
 //! walk has delivered.
 
+use std::sync::Arc;
+
+use crate::checkpoint::WalkId;
 use crate::http::origin::Outgoing;
 use crate::{Checkpoint, Error, ErrorKind, Request};
 
 /// The walk's position before its next page.
 #[derive(Debug, Clone)]
 pub(crate) struct Position {
+    /// Which walk this is: every checkpoint records it.
+    pub walk: Arc<WalkId>,
     /// The next request with the origin policy's verdict, `None` at the end.
     pub next: Option<Outgoing>,
     /// The number the next page will have in the walk.
@@ -21,6 +26,7 @@ impl Position {
     /// Where the walk stands, as a checkpoint.
     pub(crate) fn checkpoint(&self) -> Checkpoint {
         Checkpoint::new(
+            Some(Arc::clone(&self.walk)),
             self.next.as_ref().map(|next| next.request.clone()),
             self.page,
             self.skip,
@@ -31,7 +37,19 @@ impl Position {
     /// Where the walk stands before the page `sent` fetches: this position,
     /// with `sent` as its next request.
     pub(crate) fn checkpoint_at(&self, sent: &Request) -> Checkpoint {
-        Checkpoint::new(Some(sent.clone()), self.page, self.skip, self.items_seen)
+        self.at(Some(sent.clone()), self.page, self.skip, self.items_seen)
+    }
+
+    /// A checkpoint of this walk at `next`, page `page`, past `skip` of its
+    /// items, after `items_seen` before it.
+    pub(crate) fn at(
+        &self,
+        next: Option<Request>,
+        page: u64,
+        skip: usize,
+        items_seen: u64,
+    ) -> Checkpoint {
+        Checkpoint::new(Some(Arc::clone(&self.walk)), next, page, skip, items_seen)
     }
 
     /// Whether a page of `len` items can be where this position says the

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fixture::{Fixture, Item, Recorded, Reply, expected_names, fast_retries, item, parts};
-use pagewalk::{Checkpoint, Error, ErrorKind, Paginator};
+use pagewalk::{Checkpoint, Error, ErrorKind, Paginator, Strategy};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- helpers
@@ -122,16 +122,38 @@ fn paged_route(
 
 // ---------------------------------------------------------------- the JSON form
 
+/// The checkpoint's JSON, with its `walk` checked and taken out: the rest
+/// of it is what the test compares.
+fn position_of(checkpoint: &Checkpoint, start: &str) -> Value {
+    let mut value = serde_json::to_value(checkpoint).expect("serializes");
+    let walk = value
+        .as_object_mut()
+        .and_then(|fields| fields.remove("walk"))
+        .expect("a walk");
+    assert_eq!(walk["start"], json!(start), "{walk}");
+    assert_eq!(
+        (&walk["strategy"], &walk["items_at"]),
+        (&json!("auto"), &Value::Null)
+    );
+    let fingerprint = walk["fingerprint"].as_str().unwrap_or_default();
+    assert!(
+        fingerprint.len() == 16 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{walk}"
+    );
+    value
+}
+
 #[test]
 fn the_json_form_is_the_documented_one() {
     let server = Fixture::start();
     let start = "/api/v1/projects?page%5Bsize%5D=5";
     let mut items = server.paginator(start).items::<Value>();
+    let walk = server.url(start);
 
     // Before anything is fetched: the start URL, page 1.
     assert_eq!(
-        serde_json::to_value(items.checkpoint()).expect("serializes"),
-        json!({"version": 1, "next": server.url(start), "page": 1, "skip": 0, "items_seen": 0})
+        position_of(&items.checkpoint(), &walk),
+        json!({"version": 2, "next": server.url(start), "page": 1, "skip": 0, "items_seen": 0})
     );
     assert_eq!(server.request_count(), 0, "a checkpoint fetches nothing");
 
@@ -144,10 +166,10 @@ fn the_json_form_is_the_documented_one() {
     let page_2 = server.url(&requests[1].raw_url);
     let checkpoint = items.checkpoint();
     assert_eq!(
-        serde_json::to_value(&checkpoint).expect("serializes"),
-        json!({"version": 1, "next": page_2, "page": 2, "skip": 2, "items_seen": 5})
+        position_of(&checkpoint, &walk),
+        json!({"version": 2, "next": page_2, "page": 2, "skip": 2, "items_seen": 5})
     );
-    assert_eq!(checkpoint.version(), 1);
+    assert_eq!(checkpoint.version(), 2);
     assert_eq!(checkpoint.next_url(), Some(page_2.as_str()));
     assert_eq!(
         (
@@ -160,7 +182,7 @@ fn the_json_form_is_the_documented_one() {
     assert!(!checkpoint.is_finished());
     let text = serde_json::to_string(&checkpoint).expect("serializes");
     assert!(
-        text.starts_with(r#"{"version":1,"next":"#),
+        text.starts_with(r#"{"version":2,"walk":{"start":"#),
         "field order: {text}"
     );
 
@@ -171,8 +193,8 @@ fn the_json_form_is_the_documented_one() {
     let end = items.checkpoint();
     assert!(end.is_finished());
     assert_eq!(
-        serde_json::to_value(&end).expect("serializes"),
-        json!({"version": 1, "next": null, "page": 6, "skip": 0, "items_seen": 23})
+        position_of(&end, &walk),
+        json!({"version": 2, "next": null, "page": 6, "skip": 0, "items_seen": 23})
     );
 }
 
@@ -202,7 +224,7 @@ fn a_checkpoint_survives_json() {
 fn an_unknown_version_is_a_checkpoint_error() {
     let server = Fixture::start();
     let url = server.url("/api/v1/projects?page%5Bsize%5D=5&page%5Bnumber%5D=2");
-    let text = json!({"version": 2, "next": url, "page": 2, "skip": 0, "items_seen": 5});
+    let text = json!({"version": 99, "next": url, "page": 2, "skip": 0, "items_seen": 5});
     let checkpoint: Checkpoint = serde_json::from_value(text).expect("parses");
     let mut items = server
         .paginator("/api/v1/projects?page%5Bsize%5D=5")
@@ -210,7 +232,7 @@ fn an_unknown_version_is_a_checkpoint_error() {
         .items::<Value>();
     match items.next() {
         Some(Err(error)) => match error.kind() {
-            ErrorKind::Checkpoint { reason, .. } => assert!(reason.contains('2'), "{reason}"),
+            ErrorKind::Checkpoint { reason, .. } => assert!(reason.contains("99"), "{reason}"),
             other => panic!("expected a checkpoint error, got {other:?}"),
         },
         other => panic!("expected a checkpoint error, got {other:?}"),
@@ -388,8 +410,8 @@ fn resuming_after_a_failed_page_yields_every_item_once() {
     assert!(items.next().is_none());
     let checkpoint = round_trip(&items.checkpoint());
     assert_eq!(
-        serde_json::to_value(&checkpoint).expect("serializes"),
-        json!({"version": 1, "next": server.url("/flaky?page=3"), "page": 3, "skip": 0, "items_seen": 10})
+        position_of(&checkpoint, &server.url("/flaky")),
+        json!({"version": 2, "next": server.url("/flaky?page=3"), "page": 3, "skip": 0, "items_seen": 10})
     );
     got.extend(collect(make().resume_from(checkpoint)));
     assert_eq!(names(&got), expected_names(23));
@@ -631,4 +653,78 @@ fn out_of_range_checkpoint_fields_are_an_invalid_checkpoint() {
         }
         assert!(items.next().is_none());
     }
+}
+
+#[test]
+fn a_checkpoint_of_another_walk_is_refused_naming_the_difference() {
+    let server = Fixture::start();
+    let start = "/api/v1/projects?page%5Bsize%5D=5";
+    let mut items = server.paginator(start).items::<Value>();
+    items
+        .by_ref()
+        .take(7)
+        .for_each(|item| drop(item.expect("an item")));
+    let checkpoint = round_trip(&items.checkpoint());
+    let before = server.request_count();
+    for (other, says) in [
+        (
+            server.paginator("/v2/transactions?per_page=5"),
+            "the start URL",
+        ),
+        (
+            server
+                .paginator(start)
+                .strategy(Strategy::page_number("page[number]")),
+            "the strategy auto (this walk uses page number ?page[number]=)",
+        ),
+        (
+            server.paginator(start).items_at("/data"),
+            "the items at detected (this walk reads /data)",
+        ),
+        (
+            server
+                .paginator(start)
+                .method(pagewalk::Method::POST)
+                .body(json!({"page": 1})),
+            "the method GET (this walk sends POST)",
+        ),
+    ] {
+        let mut resumed = other.resume_from(checkpoint.clone()).items::<Value>();
+        let error = resumed
+            .next()
+            .and_then(Result::err)
+            .expect("a checkpoint error");
+        match error.kind() {
+            ErrorKind::Checkpoint { reason, .. } => {
+                assert!(
+                    reason.contains("another walk") && reason.contains(says),
+                    "{reason}"
+                )
+            }
+            other => panic!("expected a checkpoint error, got {other:?}"),
+        }
+        assert!(resumed.next().is_none());
+    }
+    assert_eq!(
+        server.request_count(),
+        before,
+        "nothing of another walk is fetched"
+    );
+    // The same walk resumes.
+    let rest = collect(server.paginator(start).resume_from(checkpoint));
+    assert_eq!(rest.len(), 23 - 7);
+}
+
+#[test]
+fn a_version_1_checkpoint_still_resumes() {
+    let server = Fixture::start();
+    let next = server.url("/api/v1/projects?page%5Bsize%5D=5&page%5Bnumber%5D=2");
+    let text = format!(r#"{{"version":1,"next":"{next}","page":2,"skip":3,"items_seen":5}}"#);
+    let checkpoint: Checkpoint = serde_json::from_str(&text).expect("a version 1 checkpoint");
+    let rest = collect(
+        server
+            .paginator("/api/v1/projects?page%5Bsize%5D=5")
+            .resume_from(checkpoint),
+    );
+    assert_eq!(names(&rest), expected_names(23)[8..]);
 }
