@@ -25,9 +25,13 @@ Examples:
   pagewalk --next /links/next --resume addresses.checkpoint \\
     'https://www.pelcro.com/api/v1/core/addresses?limit=100' > addresses.jsonl
 
+Items are written exactly as the server sent them, one per line (only the
+whitespace between tokens is left out).
+
 Exit status: 0 when the last page was read (or a --max-items/--max-pages limit
-was reached, or stdout was closed early), 1 on any error (after every item read
-before it is written), 2 on bad usage.";
+was reached, or the reader of stdout went away), 1 on any error (after every
+item read before it is written), a write error on stdout included, 2 on bad
+usage.";
 
 /// Walk every page of a paginated JSON API and print its items, one compact
 /// JSON value per line.

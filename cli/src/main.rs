@@ -15,8 +15,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use pagewalk::ErrorKind;
-use serde_json::Value;
+use pagewalk::{ErrorKind, RawPages};
 
 use crate::args::Cli;
 use crate::output::{Lines, Output, is_broken_pipe};
@@ -42,6 +41,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> ExitCode {
+    // Rust's stdout swallows writes to a closed descriptor (`>&-`): it would
+    // report success for output that went nowhere.
+    if let Err(message) = stdout_is_open() {
+        return fail(&message, None);
+    }
     let mut paginator = cli.paginator();
     if let Some(path) = &cli.resume {
         match resume::load(path) {
@@ -50,7 +54,7 @@ fn run(cli: &Cli) -> ExitCode {
             Err(message) => return fail(&message, None),
         }
     }
-    let mut pages = paginator.pages::<Value>();
+    let mut pages = paginator.raw_pages();
     let progress = Progress::start(cli.progress_choice(), &pages.checkpoint(), cli.max_items);
     let lines = if cli.pages {
         Lines::Pages
@@ -58,38 +62,50 @@ fn run(cli: &Cli) -> ExitCode {
         Lines::Items
     };
     let mut output = Output::new(io::stdout().lock(), lines);
+    let copied = copy(cli, &mut pages, &mut output, &progress);
+    progress.clear();
+    match copied {
+        Ok(()) => finish(cli, &pages),
+        Err(Stop::Quietly) => ExitCode::SUCCESS,
+        Err(Stop::Failed(message)) => fail(&message, None),
+        Err(Stop::Walk(error)) => fail(&walk_error(cli, &error), std::error::Error::source(&error)),
+    }
+}
 
-    while let Some(result) = pages.next() {
-        let page = match result {
-            Ok(page) => page,
-            Err(error) => {
-                progress.clear();
-                return fail(&walk_error(cli, &error), std::error::Error::source(&error));
-            }
-        };
-        match progress.suspend(|| output.write_page(&page)) {
-            Ok(()) => {}
-            Err(error) if is_broken_pipe(&error) => {
-                progress.clear();
-                return ExitCode::SUCCESS;
-            }
-            Err(error) => {
-                progress.clear();
-                return fail(&format!("cannot write to stdout: {error}"), None);
-            }
-        }
-        progress.page(page.number(), page.items().len(), pages.total());
-        if let Some(path) = &cli.resume {
-            let checkpoint = pages.checkpoint();
-            if !checkpoint.is_finished() {
-                if let Err(message) = resume::save(path, &checkpoint) {
-                    progress.clear();
-                    return fail(&message, None);
-                }
-            }
+/// Why the copy of pages to stdout stopped before the end.
+enum Stop {
+    /// The reader of stdout is gone: not an error.
+    Quietly,
+    Failed(String),
+    Walk(pagewalk::Error),
+}
+
+/// Writes every page to `output`, then records it in the `--resume` file.
+fn copy(
+    cli: &Cli,
+    pages: &mut RawPages,
+    output: &mut Output<impl io::Write>,
+    progress: &Progress,
+) -> Result<(), Stop> {
+    while let Some(page) = pages.next() {
+        let page = page.map_err(Stop::Walk)?;
+        progress
+            .suspend(|| output.write_page(&page))
+            .map_err(|error| match error {
+                error if is_broken_pipe(&error) => Stop::Quietly,
+                error => Stop::Failed(format!("cannot write to stdout: {error}")),
+            })?;
+        progress.page(page.number(), page.len(), pages.total());
+        let checkpoint = pages.checkpoint();
+        if let (Some(path), false) = (&cli.resume, checkpoint.is_finished()) {
+            resume::save(path, &checkpoint).map_err(Stop::Failed)?;
         }
     }
-    progress.clear();
+    Ok(())
+}
+
+/// The walk read its last page: a `--resume` file has nothing left to say.
+fn finish(cli: &Cli, pages: &RawPages) -> ExitCode {
     if let Some(path) = &cli.resume {
         // A walk stopped by --max-items or --max-pages keeps its checkpoint,
         // so the same command continues it.
@@ -100,6 +116,31 @@ fn run(cli: &Cli) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Whether stdout leads anywhere. A descriptor closed before start (`>&-`)
+/// is reopened on `/dev/null` by Rust's runtime, so writes to it succeed and
+/// go nowhere; on Linux the reopened one shows (it is read-write, where a
+/// shell's `> /dev/null` is write-only), and is refused.
+fn stdout_is_open() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        let target = std::fs::read_link("/proc/self/fd/1").ok();
+        let flags = std::fs::read_to_string("/proc/self/fdinfo/1")
+            .ok()
+            .and_then(|info| {
+                let flags = info.lines().find_map(|line| line.strip_prefix("flags:"))?;
+                u32::from_str_radix(flags.trim(), 8).ok()
+            });
+        const ACCESS_MODE: u32 = 0o3;
+        const READ_WRITE: u32 = 0o2;
+        let reopened = target.is_some_and(|target| target == std::path::Path::new("/dev/null"))
+            && flags.is_some_and(|flags| flags & ACCESS_MODE == READ_WRITE);
+        if reopened {
+            return Err("stdout is closed, so nothing could be written".to_owned());
+        }
+    }
+    Ok(())
 }
 
 /// The error's message, completed so that it names the URL (and the

@@ -2,10 +2,13 @@
 //!
 //! The file is only ever replaced whole (written beside it, synced, renamed
 //! over it), so it always holds either the previous checkpoint or the new
-//! one, never a mix.
+//! one, never a mix. The checkpoint holds the next request's real URL, which
+//! may carry credentials: the file is readable by its owner only (mode 0600),
+//! and the file written beside it is created new, under a name no one can
+//! guess, so that a planted file or symlink cannot redirect the write.
 
 use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -45,21 +48,58 @@ pub fn remove(path: &Path) -> Result<(), String> {
 }
 
 fn write_atomically(path: &Path, checkpoint: &Checkpoint) -> io::Result<()> {
-    let tmp = tmp_path(path);
-    let mut file = File::create(&tmp)?;
-    serde_json::to_writer(&mut file, checkpoint)?;
-    file.write_all(b"\n")?;
-    file.sync_all()?;
+    let (tmp, mut file) = create_beside(path)?;
+    let written = serde_json::to_writer(&mut file, checkpoint)
+        .map_err(io::Error::from)
+        .and_then(|()| file.write_all(b"\n"))
+        .and_then(|()| file.sync_all());
     drop(file);
-    fs::rename(&tmp, path)?;
+    if let Err(error) = written.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(error);
+    }
     sync_dir(path)
 }
 
-/// `FILE.tmp`, in the same directory as `FILE` so that the rename is atomic.
-fn tmp_path(path: &Path) -> PathBuf {
+/// A new file in `path`'s directory, under an unpredictable name, created
+/// exclusively (it fails rather than open what is already there, a symlink
+/// included) and readable by its owner only.
+fn create_beside(path: &Path) -> io::Result<(PathBuf, File)> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    for _ in 0..8 {
+        let tmp = tmp_path(path, &random_suffix());
+        match options.open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free temporary name beside the checkpoint",
+    ))
+}
+
+/// `FILE.<suffix>.tmp`, in the same directory as `FILE` so that the rename is atomic.
+fn tmp_path(path: &Path, suffix: &str) -> PathBuf {
     let mut name = OsString::from(path.as_os_str());
-    name.push(".tmp");
+    name.push(format!(".{suffix}.tmp"));
     PathBuf::from(name)
+}
+
+/// Sixteen hex digits no one can predict: the process's random hash keys
+/// mixed with the clock and the process id.
+fn random_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    if let Ok(elapsed) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        hasher.write_u128(elapsed.as_nanos());
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 /// Makes the rename itself durable, where the platform allows syncing a directory.
@@ -109,7 +149,8 @@ mod tests {
         save(&path, &first).unwrap();
         save(&path, &second).unwrap();
         assert_eq!(load(&path).unwrap(), Some(second));
-        assert!(!tmp_path(&path).exists());
+        let left: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
         remove(&path).unwrap();
         assert!(!path.exists());
         remove(&path).unwrap();
@@ -127,10 +168,31 @@ mod tests {
     }
 
     #[test]
-    fn tmp_file_sits_beside_the_checkpoint() {
-        assert_eq!(
-            tmp_path(Path::new("dir/walk.json")),
-            PathBuf::from("dir/walk.json.tmp")
+    fn tmp_files_sit_beside_the_checkpoint_under_names_no_one_guesses() {
+        let tmp = tmp_path(Path::new("dir/walk.json"), "0123456789abcdef");
+        assert_eq!(tmp, PathBuf::from("dir/walk.json.0123456789abcdef.tmp"));
+        assert_ne!(random_suffix(), random_suffix());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_the_owners_alone_and_a_planted_link_is_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("private");
+        let path = dir.join("walk.checkpoint");
+        let checkpoint = checkpoint(
+            r#"{"version":1,"next":"http://127.0.0.1:1/items?api_key=k","page":2,"skip":0,"items_seen":10}"#,
         );
+        save(&path, &checkpoint).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // A symlink planted where the old `FILE.tmp` was written is never touched.
+        let victim = dir.join("victim");
+        fs::write(&victim, "keep me").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join("walk.checkpoint.tmp")).unwrap();
+        save(&path, &checkpoint).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(load(&path).unwrap(), Some(checkpoint));
+        fs::remove_dir_all(dir).unwrap();
     }
 }
