@@ -20,4 +20,5 @@ mod retries;
 mod soak;
 mod strategies;
 mod threads;
+mod tls;
 mod types;
