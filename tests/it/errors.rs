@@ -267,3 +267,26 @@ fn a_start_error_is_yielded_once() {
         assert_eq!(Paginator::new(url).into_iter().flatten().count(), 0);
     }
 }
+
+#[test]
+fn text_the_server_controls_is_escaped_before_it_reaches_a_terminal() {
+    let server = Fixture::start();
+    // A key that clears the screen, an error body that rings the bell.
+    server.serve(
+        "/keys",
+        Reply::json(json!({"\u{1b}[2Jkey": 1, "other": {}})),
+    );
+    server.serve("/body", Reply::status(500, "\u{7}boom\u{1b}[0m"));
+    for path in ["/keys", "/body"] {
+        let (_, error) = until_error(&mut server.paginator(path).retries(0).items::<Value>());
+        let message = error.to_string();
+        assert!(
+            !message.chars().any(char::is_control),
+            "{path}: {message:?}"
+        );
+        assert!(
+            message.contains("\\u{1b}") || message.contains("\\u{7}"),
+            "{path}: {message}"
+        );
+    }
+}
