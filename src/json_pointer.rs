@@ -17,6 +17,24 @@ pub(crate) fn tokens(pointer: &str) -> Option<Vec<String>> {
     )
 }
 
+/// An items pointer split at its first `*` token, pagewalk's extension of
+/// JSON Pointer for "each element of this array": `/data/x/edges/*/node` is
+/// the `node` of every element of `/data/x/edges`. `None` if either part is
+/// malformed; a pointer without `*` has no part below the array.
+pub(crate) fn split_each(pointer: &str) -> Option<(String, Vec<String>)> {
+    let tokens = tokens(pointer)?;
+    match tokens.iter().position(|token| token == "*") {
+        None => Some((pointer.to_owned(), Vec::new())),
+        Some(at) => {
+            let array = tokens[..at]
+                .iter()
+                .map(|token| format!("/{}", escape(token)))
+                .collect();
+            Some((array, tokens[at + 1..].to_vec()))
+        }
+    }
+}
+
 /// `key` as one reference token: `~` and `/` escaped.
 pub(crate) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -106,6 +124,17 @@ mod tests {
         );
         assert_eq!(tokens("data"), None);
         assert_eq!(escape("a/b~c"), "a~1b~0c");
+    }
+
+    #[test]
+    fn each_splits_at_the_first_star() {
+        assert_eq!(split_each("/data"), Some(("/data".into(), vec![])));
+        assert_eq!(
+            split_each("/data/a~1b/edges/*/node"),
+            Some(("/data/a~1b/edges".into(), vec!["node".into()]))
+        );
+        assert_eq!(split_each("/*"), Some((String::new(), vec![])));
+        assert_eq!(split_each("edges/*"), None);
     }
 
     #[test]

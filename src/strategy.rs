@@ -53,6 +53,9 @@ pub(crate) enum Kind {
         target: Target,
         field: String,
     },
+    Graphql {
+        variable: Option<String>,
+    },
 }
 
 /// Where a strategy reads the next page's token from, in a response.
@@ -267,6 +270,56 @@ impl Strategy {
     }
 }
 
+impl Strategy {
+    /// A GraphQL connection (GitHub, Shopify, GitLab, Linear, ...): the
+    /// request is a `POST` of `{"query": .., "variables": {..}}` (set it with
+    /// [`Paginator::body`](crate::Paginator::body)); the answer's `data`
+    /// holds a connection with `pageInfo { hasNextPage endCursor }` and
+    /// `nodes`, or `edges` whose `node`s are the items. While `hasNextPage`
+    /// is true, the next request writes `endCursor` into the variable the
+    /// query passes as the connection's `after:` argument, found in the
+    /// query text. An answer with `errors` is an error quoting them.
+    ///
+    /// With several connections in `data`, point
+    /// [`items_at`](crate::Paginator::items_at) at the one to walk (its
+    /// `nodes`, or `…/edges/*/node`). [`Strategy::auto`] takes this strategy
+    /// by itself when the request has a `query` and the answer holds one
+    /// connection.
+    ///
+    /// ```no_run
+    /// use pagewalk::{Paginator, Strategy};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let query = "query($cursor: String) { viewer { repositories(first: 100, after: $cursor) {
+    ///     nodes { nameWithOwner } pageInfo { hasNextPage endCursor } } } }";
+    /// let repositories = Paginator::new("https://api.github.com/graphql")
+    ///     .header("Authorization", "Bearer ghp_...")
+    ///     .body(serde_json::json!({"query": query, "variables": {}}))
+    ///     .strategy(Strategy::graphql())
+    ///     .items::<serde_json::Value>();
+    /// for repository in repositories {
+    ///     println!("{}", repository?["nameWithOwner"]);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn graphql() -> Strategy {
+        Strategy {
+            kind: Kind::Graphql { variable: None },
+        }
+    }
+
+    /// [`Strategy::graphql`] with the cursor in the query variable
+    /// `variable` (without the `$`), when the query text does not make it
+    /// clear (several `after:` arguments).
+    pub fn graphql_variable(variable: impl Into<String>) -> Strategy {
+        Strategy {
+            kind: Kind::Graphql {
+                variable: Some(variable.into()),
+            },
+        }
+    }
+}
+
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
@@ -280,6 +333,10 @@ impl fmt::Display for Strategy {
                 limit_param,
             } => write!(f, "offset {target} (limit ?{limit_param}=)"),
             Kind::Keyset { target, field } => write!(f, "keyset {target} from item {field}"),
+            Kind::Graphql { variable: None } => write!(f, "GraphQL connection"),
+            Kind::Graphql {
+                variable: Some(variable),
+            } => write!(f, "GraphQL connection (cursor in ${variable})"),
         }
     }
 }

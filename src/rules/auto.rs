@@ -3,11 +3,14 @@
 use serde_json::Value;
 
 use super::step::{Next, Problem, end_or_more, follow, follow_url, keyset, link_next};
-use super::{PageView, shape};
+use super::{PageView, graphql, shape};
 use crate::{Strategy, Target};
 
 /// The next step of [`Strategy::auto`].
 pub(super) fn next_step(page: &PageView<'_>, has_more: Option<bool>) -> Result<Next, Problem> {
+    if graphql::is_query(page.request) && shape::connection_of(page.items_pointer).is_some() {
+        return graphql::next_step(page, None, Strategy::graphql());
+    }
     if let Some(next) = link_next(page)? {
         return Ok(next);
     }

@@ -8,7 +8,8 @@
 //! 1. `ok` is `false` (Slack), whatever else it holds; or
 //! 2. it has a non-empty `errors` array (GraphQL, JSON:API) and no items
 //!    elsewhere: no other items array was found, or the one found *is*
-//!    `errors`; or
+//!    `errors`; the answer to a GraphQL query (a request with a `query`) is
+//!    a failure with any `errors`, partial data or not; or
 //! 3. it has an `error` that is an object or a non-empty string (MediaWiki,
 //!    OAuth, many others) and no items; or
 //! 4. it has a `message` string beside a `status`, `code` or `statusCode`
@@ -42,8 +43,9 @@ pub(crate) enum ItemsFound<'a> {
     Nowhere,
 }
 
-/// The failure `body` reports, if it reports one.
-pub(crate) fn failure(body: &Value, items: ItemsFound<'_>) -> Option<Failure> {
+/// The failure `body` reports, if it reports one; `graphql` when it answers
+/// a GraphQL query.
+pub(crate) fn failure(body: &Value, items: ItemsFound<'_>, graphql: bool) -> Option<Failure> {
     let object = body.as_object()?;
     let no_items = match items {
         ItemsFound::Detected(pointer, count) => count == 0 || pointer == "/errors",
@@ -59,7 +61,9 @@ pub(crate) fn failure(body: &Value, items: ItemsFound<'_>) -> Option<Failure> {
     } else if let Some(errors) = object
         .get("errors")
         .and_then(Value::as_array)
-        .filter(|errors| !errors.is_empty() && no_items && !matches!(items, ItemsFound::User))
+        .filter(|errors| {
+            !errors.is_empty() && (graphql || (no_items && !matches!(items, ItemsFound::User)))
+        })
     {
         Some(errors.iter().map(words).collect::<Vec<_>>().join("; "))
     } else if let Some(error) = object
@@ -154,7 +158,7 @@ pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
         (pointer, count) if !pointer.is_empty() => ItemsFound::Detected(pointer, *count),
         _ => ItemsFound::Nowhere,
     };
-    failure(&value, found).is_some_and(|failure| failure.rate_limit)
+    failure(&value, found, false).is_some_and(|failure| failure.rate_limit)
 }
 
 /// Whether `text` names a rate limit.
@@ -179,7 +183,7 @@ mod tests {
     use serde_json::json;
 
     fn says(body: Value, items: ItemsFound<'_>) -> Option<String> {
-        failure(&body, items).map(|failure| failure.message)
+        failure(&body, items, false).map(|failure| failure.message)
     }
 
     #[test]
@@ -233,6 +237,17 @@ mod tests {
             says(json!({"message": "nope", "code": "UNAUTHORIZED"}), nowhere),
             Some("nope".into())
         );
+    }
+
+    #[test]
+    fn a_graphql_answer_with_errors_is_a_failure_even_with_data() {
+        let partial = json!({"data": {"x": {"nodes": [1], "pageInfo": {}}}, "errors": [{"message": "partial"}]});
+        let found = ItemsFound::Detected("/data/x/nodes", 1);
+        assert_eq!(
+            failure(&partial, found, true).map(|f| f.message),
+            Some("partial".into())
+        );
+        assert_eq!(failure(&partial, found, false), None);
     }
 
     #[test]
@@ -290,7 +305,7 @@ mod tests {
     #[test]
     fn rate_limits_are_named() {
         let limited =
-            |body: Value| failure(&body, ItemsFound::Nowhere).is_some_and(|f| f.rate_limit);
+            |body: Value| failure(&body, ItemsFound::Nowhere, false).is_some_and(|f| f.rate_limit);
         assert!(limited(json!({"ok": false, "error": "ratelimited"})));
         assert!(limited(
             json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]})

@@ -7,6 +7,7 @@ mod auto;
 pub(crate) mod decode;
 mod evidence;
 pub(crate) mod failure;
+pub(crate) mod graphql;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;

@@ -8,7 +8,7 @@ use serde_json::Value;
 pub(crate) use super::step::{Next, Problem};
 use super::step::{end_or_more, follow, follow_url, invalid, keyset, link_next};
 use super::target::{counter, read, read_token};
-use super::{PageView, auto, shape};
+use super::{PageView, auto, graphql, shape};
 use crate::Request;
 use crate::strategy::{Kind, Strategy, Target, Token};
 
@@ -32,6 +32,9 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
         Kind::PageNumber { target } => page_number(page, has_more, target, strategy),
         Kind::Offset { target, .. } => offset(page, has_more, target, strategy),
         Kind::Keyset { target, field } => keyset(page, has_more, target, field, strategy.clone()),
+        Kind::Graphql { variable } => {
+            graphql::next_step(page, variable.as_deref(), strategy.clone())
+        }
     }
 }
 

@@ -48,6 +48,20 @@ pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
     {
         return Ok(format!("/{key}"));
     }
+    // GraphQL: the one connection under `data`, an object with a `pageInfo`.
+    if let Some(Value::Object(data)) = object.get("data") {
+        let mut found = Vec::new();
+        connections(data, "/data", 0, &mut found);
+        match found.len() {
+            0 => {}
+            1 => return Ok(found.remove(0)),
+            _ => return Err(found),
+        }
+    }
+    // Elasticsearch: `hits.hits`.
+    if body.pointer("/hits/hits").is_some_and(Value::is_array) {
+        return Ok("/hits/hits".to_owned());
+    }
     if let Some(key) = single_array_key(object) {
         return Ok(format!("/{}", json_pointer::escape(key)));
     }
@@ -58,6 +72,48 @@ pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
         }
     }
     Err(object.keys().cloned().collect())
+}
+
+/// The items pointer of each GraphQL connection at or below `object` (at
+/// `path`): `…/nodes`, or `…/edges/*/node` for the `node` of each edge.
+fn connections(
+    object: &serde_json::Map<String, Value>,
+    path: &str,
+    depth: usize,
+    found: &mut Vec<String>,
+) {
+    if depth > 16 {
+        return;
+    }
+    if object.get("pageInfo").is_some_and(Value::is_object) {
+        if object.get("nodes").is_some_and(Value::is_array) {
+            found.push(format!("{path}/nodes"));
+            return;
+        }
+        if object.get("edges").is_some_and(Value::is_array) {
+            found.push(format!("{path}/edges/*/node"));
+            return;
+        }
+    }
+    for (key, value) in object {
+        if let Value::Object(inner) = value {
+            connections(
+                inner,
+                &format!("{path}/{}", json_pointer::escape(key)),
+                depth + 1,
+                found,
+            );
+        }
+    }
+}
+
+/// The connection an items pointer found by [`find_items`] belongs to:
+/// `/data/x/issues` for `/data/x/issues/nodes` or `/data/x/issues/edges/*/node`.
+pub(crate) fn connection_of(items: &str) -> Option<&str> {
+    items
+        .strip_suffix("/nodes")
+        .or_else(|| items.strip_suffix("/edges/*/node"))
+        .filter(|connection| connection.starts_with("/data"))
 }
 
 fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
@@ -196,6 +252,35 @@ mod tests {
             Err(vec!["a".to_string(), "b".to_string()])
         );
         assert_eq!(find_items(&json!("text")), Err(vec![]));
+    }
+
+    #[test]
+    fn finds_graphql_connections_and_elasticsearch_hits() {
+        let github = json!({"data": {"repository": {"issues": {
+            "nodes": [{"n": 1}], "pageInfo": {"hasNextPage": true, "endCursor": "c1"}}}}});
+        assert_eq!(
+            find_items(&github),
+            Ok("/data/repository/issues/nodes".into())
+        );
+        let shopify = json!({"data": {"products": {
+            "edges": [{"cursor": "a", "node": {"id": 1}}], "pageInfo": {"hasNextPage": false}}}});
+        assert_eq!(
+            find_items(&shopify),
+            Ok("/data/products/edges/*/node".into())
+        );
+        assert_eq!(
+            connection_of("/data/products/edges/*/node"),
+            Some("/data/products")
+        );
+        assert_eq!(connection_of("/items"), None);
+        let two = json!({"data": {
+            "a": {"nodes": [], "pageInfo": {}}, "b": {"nodes": [], "pageInfo": {}}}});
+        assert_eq!(
+            find_items(&two),
+            Err(vec!["/data/a/nodes".into(), "/data/b/nodes".into()])
+        );
+        let elastic = json!({"took": 1, "hits": {"total": {"value": 2}, "hits": [{"_id": "1"}]}});
+        assert_eq!(find_items(&elastic), Ok("/hits/hits".into()));
     }
 
     #[test]

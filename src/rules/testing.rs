@@ -22,6 +22,7 @@ pub(crate) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
 /// One response, as a test writes it.
 pub(crate) struct Literal {
     pub request: Request,
+    pub pointer: String,
     pub headers: HeaderMap,
     pub links: Vec<Link>,
     pub body: Value,
@@ -32,12 +33,14 @@ pub(crate) struct Literal {
 /// The response to a `GET` of `url` with `body`; its items are found as
 /// auto-detection finds them, and are the walk's only items so far.
 pub(crate) fn response(url: &str, body: Value) -> Literal {
-    let items = shape::find_items(&body)
-        .ok()
-        .and_then(|pointer| body.pointer(&pointer).and_then(Value::as_array).cloned())
-        .unwrap_or_default();
+    let pointer = shape::find_items(&body).unwrap_or_default();
+    let items = crate::rules::decode::raw_texts(&body, &pointer)
+        .into_iter()
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect::<Vec<Value>>();
     Literal {
         request: Request::get(Url::parse(url).expect("test URL")),
+        pointer,
         headers: HeaderMap::new(),
         links: Vec::new(),
         seen: items.len() as u64,
@@ -81,6 +84,7 @@ impl Literal {
             headers: &self.headers,
             links: &self.links,
             envelope: &self.body,
+            items_pointer: &self.pointer,
             item_count: self.items.len(),
             items_seen: self.seen,
             last_item: &last,

@@ -17,6 +17,8 @@ pub(crate) struct PageView<'a> {
     pub links: &'a [Link],
     /// The body without its items.
     pub envelope: &'a Value,
+    /// Where the items were in the body (`""` for a root array).
+    pub items_pointer: &'a str,
     pub item_count: usize,
     /// Items of the whole walk so far, this page's included.
     pub items_seen: u64,

@@ -11,6 +11,7 @@ use crate::http::Response;
 use crate::http::origin::Outgoing;
 use crate::rules::decode::{Batch, DecodeError, DecodeOptions, Decoded, ItemsAt, decode};
 use crate::rules::failure::{Failure, ItemsFound, failure};
+use crate::rules::graphql;
 use crate::strategy::Kind;
 use crate::{Error, ErrorKind};
 
@@ -53,13 +54,14 @@ impl PageRequest {
             skip,
         };
         let url = outgoing.request.url().as_str();
+        let graphql = graphql::is_query(&outgoing.request);
         let decoded = match decode::<B>(body, options) {
             Ok(decoded) => decoded,
             Err((error, body)) => {
                 // A body with no items may say why: the server's words beat ours.
                 let said = serde_json::from_slice(&body)
                     .ok()
-                    .and_then(|body| failure(&body, ItemsFound::Nowhere));
+                    .and_then(|body| failure(&body, ItemsFound::Nowhere, graphql));
                 return Err(match (said, error) {
                     (Some(said), DecodeError::ItemsNotFound(_) | DecodeError::Pointer { .. }) => {
                         api_error(said)
@@ -69,14 +71,14 @@ impl PageRequest {
                 .at(page, url));
             }
         };
-        if let Some(said) = self.failure_in(&decoded) {
+        if let Some(said) = self.failure_in(&decoded, graphql) {
             return Err(api_error(said).at(page, url));
         }
         Ok((response, decoded))
     }
 
     /// The failure a decoded page's body reports, if any (see `rules::failure`).
-    fn failure_in<B: Batch>(&self, decoded: &Decoded<B>) -> Option<Failure> {
+    fn failure_in<B: Batch>(&self, decoded: &Decoded<B>, graphql: bool) -> Option<Failure> {
         let envelope = decoded.envelope.as_object()?;
         if !["ok", "errors", "error", "message"]
             .iter()
@@ -89,11 +91,11 @@ impl PageRequest {
             None => ItemsFound::Detected(&decoded.pointer, decoded.page_len),
         };
         if decoded.pointer != "/errors" {
-            return failure(&decoded.envelope, found);
+            return failure(&decoded.envelope, found, graphql);
         }
         // The errors were taken for items: their messages are in the body.
         let body: Value = serde_json::from_slice(decoded.body_bytes()?).ok()?;
-        failure(&body, found)
+        failure(&body, found, graphql)
     }
 }
 

@@ -2,11 +2,13 @@
 //! `T`, or left as the text the server wrote (spans of the body).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, SeqAccess};
 use serde_json::value::RawValue;
 
 use super::BadItem;
+use super::descend::Descend;
 
 /// What a collector made of an items array.
 pub(crate) struct Collected<B> {
@@ -27,11 +29,14 @@ pub(crate) trait Batch: Sized + Default + Send + 'static {
     /// Keeps the first `n` items (a limit ends inside the page).
     fn truncate(&mut self, n: usize);
 
-    /// Reads the items array `seq`, which is a part of `body`.
+    /// Reads the items array `seq`, which is a part of `body`; with a path
+    /// in `each`, each item is the value at that path in an element (the
+    /// `node` of each edge of a GraphQL connection).
     fn collect<'de, A: SeqAccess<'de>>(
         seq: A,
         body: &'de [u8],
         want_last_item: bool,
+        each: &[String],
     ) -> Result<Collected<Self>, A::Error>;
 
     /// The items from their own text (the slow path), from index `skip` on,
@@ -79,6 +84,7 @@ impl<T: DeserializeOwned + Send + 'static> Batch for Vec<T> {
         mut seq: A,
         _body: &'de [u8],
         want_last_item: bool,
+        each: &[String],
     ) -> Result<Collected<Vec<T>>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         let mut first = None;
@@ -88,14 +94,18 @@ impl<T: DeserializeOwned + Send + 'static> Batch for Vec<T> {
         // the last one's fields are needed whatever `T` keeps.
         while let Some(raw) = match (first.is_none(), want_last_item) {
             (false, false) => None,
-            _ => seq.next_element::<&'de RawValue>()?,
+            _ => seq.next_element_seed(raw_at(each))?,
         } {
             first.get_or_insert_with(|| fingerprint(raw.get()));
             items.push(serde_json::from_str(raw.get()).map_err(de::Error::custom)?);
             last = Some(raw);
         }
         if !want_last_item && first.is_some() {
-            while let Some(item) = seq.next_element()? {
+            let typed = || Descend {
+                path: each,
+                seed: PhantomData::<T>,
+            };
+            while let Some(item) = seq.next_element_seed(typed())? {
                 items.push(item);
             }
         }
@@ -147,6 +157,14 @@ impl RawItems {
     }
 }
 
+/// The raw text at `each` inside an element, borrowed from the body.
+fn raw_at<'de>(each: &[String]) -> Descend<'_, PhantomData<&'de RawValue>> {
+    Descend {
+        path: each,
+        seed: PhantomData,
+    }
+}
+
 /// One step of a multiply-rotate hash (as in FxHash).
 fn mix(hash: u64, word: u64) -> u64 {
     (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
@@ -178,11 +196,12 @@ impl Batch for RawItems {
         mut seq: A,
         body: &'de [u8],
         want_last_item: bool,
+        each: &[String],
     ) -> Result<Collected<RawItems>, A::Error> {
         let mut spans = Vec::new();
         let mut first = None;
         let mut last: Option<&'de RawValue> = None;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+        while let Some(raw) = seq.next_element_seed(raw_at(each))? {
             let span = span(raw, body).ok_or_else(|| {
                 de::Error::custom("an item outside the body, or a body over 4 GiB")
             })?;

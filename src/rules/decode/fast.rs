@@ -18,8 +18,9 @@ pub(super) fn decode<C: Batch>(
     want_last_item: bool,
     skip_unread_arrays: bool,
 ) -> Option<Decoded<C>> {
-    let path = json_pointer::tokens(pointer)?;
-    let mut sink = Sink::<C>::new(want_last_item, skip_unread_arrays);
+    let (array, each) = json_pointer::split_each(pointer)?;
+    let path = json_pointer::tokens(&array)?;
+    let mut sink = Sink::<C>::new(want_last_item, skip_unread_arrays, each);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope = if path.is_empty() {
         ItemsSeed {

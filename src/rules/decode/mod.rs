@@ -14,6 +14,7 @@
 //!   which item is wrong, while the items before it are still delivered.
 
 mod collect;
+mod descend;
 mod fast;
 mod named;
 mod seeds;
@@ -115,6 +116,22 @@ pub(crate) fn same_items(body_a: &[u8], pointer_a: &str, body_b: &[u8], pointer_
             .eq(b.iter().map(|raw| raw.get())),
         _ => false,
     }
+}
+
+/// The last item at `pointer` in `body`, as JSON (keyset pagination reads it
+/// when the items were typed before the walk knew it would need it).
+pub(crate) fn last_item(body: &[u8], pointer: &str) -> Option<Value> {
+    let items = slow::raw_items(body, pointer).ok()?;
+    serde_json::from_str(items.last()?.get()).ok()
+}
+
+/// The text of each item at `pointer` in `value` (for the rules' tests).
+#[cfg(test)]
+pub(crate) fn raw_texts(value: &Value, pointer: &str) -> Vec<String> {
+    let body = value.to_string();
+    slow::raw_items(body.as_bytes(), pointer)
+        .map(|items| items.iter().map(|raw| raw.get().to_owned()).collect())
+        .unwrap_or_default()
 }
 
 /// Decodes the items of `body` as `options` say; on failure, the body comes

@@ -61,7 +61,7 @@ impl<'de, C: Batch> Visitor<'de> for NamedSeed<'_, 'de, C> {
                 envelope.insert(key, value);
                 continue;
             };
-            let mut sink = Sink::new(self.want_last_item, false);
+            let mut sink = Sink::new(self.want_last_item, false, Vec::new());
             let value = map.next_value_seed(MaybeItems {
                 sink: Some(&mut sink),
                 body: self.body,

@@ -14,6 +14,8 @@ use super::collect::{Batch, Collected};
 pub(super) struct Sink<C: Batch> {
     collected: Option<Collected<C>>,
     want_last_item: bool,
+    /// The path to each item inside each element (`node`), if not the element.
+    each: Vec<String>,
     /// Other arrays in the envelope are skipped, not built as `Value`s: no
     /// built-in rule reads one (Laravel's `links` array, JSON:API's
     /// `included`), only a user's pointer might.
@@ -21,10 +23,15 @@ pub(super) struct Sink<C: Batch> {
 }
 
 impl<C: Batch> Sink<C> {
-    pub(super) fn new(want_last_item: bool, skip_unread_arrays: bool) -> Sink<C> {
+    pub(super) fn new(
+        want_last_item: bool,
+        skip_unread_arrays: bool,
+        each: Vec<String>,
+    ) -> Sink<C> {
         Sink {
             collected: None,
             want_last_item,
+            each,
             skip_unread_arrays,
         }
     }
@@ -86,7 +93,8 @@ impl<'de, C: Batch> Visitor<'de> for ItemsSeed<'_, 'de, C> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.sink.collected = Some(C::collect(seq, self.body, self.sink.want_last_item)?);
+        let sink = &mut *self.sink;
+        sink.collected = Some(C::collect(seq, self.body, sink.want_last_item, &sink.each)?);
         Ok(())
     }
 }

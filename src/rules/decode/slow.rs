@@ -92,7 +92,9 @@ fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> 
             shape::find_items(envelope).map_err(DecodeError::ItemsNotFound)?
         }
     };
-    let found = match envelope.pointer_mut(&pointer) {
+    let array =
+        json_pointer::split_each(&pointer).map_or_else(|| pointer.clone(), |(array, _)| array);
+    let found = match envelope.pointer_mut(&array) {
         Some(Value::Array(array)) => {
             array.clear();
             None
@@ -103,34 +105,50 @@ fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> 
     if let Some(found) = found {
         return Err(DecodeError::Pointer { pointer, found });
     }
-    if pointer.is_empty() {
+    if array.is_empty() {
         *envelope = Value::Null;
     }
     Ok(pointer)
 }
 
-/// The elements of the array at `pointer` in `body`, as the text the server
-/// wrote. Duplicate keys resolve as in a `Value`: the last one wins.
+/// The items at `pointer` in `body` (each element of the array, or the value
+/// at the path below `*` in each), as the text the server wrote. Duplicate
+/// keys resolve as in a `Value`: the last one wins.
 pub(super) fn raw_items<'a>(
     body: &'a [u8],
     pointer: &str,
 ) -> Result<Vec<&'a RawValue>, serde_json::Error> {
-    let mut here: &RawValue = serde_json::from_slice(body)?;
-    for token in json_pointer::tokens(pointer).unwrap_or_default() {
-        let child = match here.get().trim_start().as_bytes().first() {
-            Some(b'{') => {
-                serde_json::from_str::<BTreeMap<String, &RawValue>>(here.get())?.remove(&token)
-            }
-            _ => token.parse::<usize>().ok().and_then(|index| {
-                serde_json::from_str::<Vec<&RawValue>>(here.get())
+    let moved = || serde::de::Error::custom("the items moved while reading");
+    let (array, each) = json_pointer::split_each(pointer).ok_or_else(moved)?;
+    let root: &RawValue = serde_json::from_slice(body)?;
+    let array =
+        raw_at(root, &json_pointer::tokens(&array).unwrap_or_default()).ok_or_else(moved)?;
+    serde_json::from_str::<Vec<&RawValue>>(array.get())?
+        .into_iter()
+        .map(|element| {
+            raw_at(element, &each).ok_or_else(|| {
+                serde::de::Error::custom(format!("an element has nothing at /{}", each.join("/")))
+            })
+        })
+        .collect()
+}
+
+/// The value at `tokens` inside `here`, all borrowed from the same text.
+fn raw_at<'a>(mut here: &'a RawValue, tokens: &[String]) -> Option<&'a RawValue> {
+    for token in tokens {
+        here = match here.get().trim_start().as_bytes().first() {
+            Some(b'{') => serde_json::from_str::<BTreeMap<String, &RawValue>>(here.get())
+                .ok()?
+                .remove(token)?,
+            _ => {
+                let index = token.parse::<usize>().ok()?;
+                *serde_json::from_str::<Vec<&RawValue>>(here.get())
                     .ok()?
-                    .get(index)
-                    .copied()
-            }),
+                    .get(index)?
+            }
         };
-        here = child.ok_or_else(|| serde::de::Error::custom("the items moved while reading"))?;
     }
-    serde_json::from_str(here.get())
+    Some(here)
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -9,6 +9,7 @@ use crate::http::Response;
 use crate::http::origin::{Outgoing, admit};
 use crate::link_header::Link;
 use crate::rules::PageView;
+use crate::rules::decode;
 use crate::rules::next::{Next, Problem, next_step};
 use crate::walk::guard::Sample;
 use crate::walk::limits::Cut;
@@ -54,7 +55,7 @@ impl Walk {
             arrived
                 .last_item
                 .clone()
-                .or_else(|| last_item_from_body(arrived.sample.body()?, arrived.pointer))
+                .or_else(|| decode::last_item(arrived.sample.body()?, arrived.pointer))
         };
         let view = PageView {
             request: &arrived.sent.request,
@@ -62,6 +63,7 @@ impl Walk {
             headers: &arrived.response.headers,
             links: arrived.links,
             envelope: arrived.envelope,
+            items_pointer: arrived.pointer,
             item_count: arrived.page_len,
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
@@ -112,16 +114,6 @@ impl Walk {
         self.guard
             .check(&outgoing.request, number, from, view.item_count == 0)?;
         Ok(Some((outgoing, via)))
-    }
-}
-
-/// The last item as JSON, re-read from the body: only needed when a walk
-/// turns out to be keyset-paginated after its items were already typed.
-fn last_item_from_body(body: &[u8], items_pointer: &str) -> Option<Value> {
-    let mut value: Value = serde_json::from_slice(body).ok()?;
-    match value.pointer_mut(items_pointer)? {
-        Value::Array(items) => items.pop(),
-        _ => None,
     }
 }
 
