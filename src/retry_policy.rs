@@ -24,16 +24,19 @@ pub struct RetryPolicy {
     base_delay: Duration,
     max_delay: Duration,
     max_wait: Duration,
+    retry_posts: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 3 retries, backoff from 250 ms capped at 30 s, waits of up to 5 minutes.
+    /// 3 retries, backoff from 250 ms capped at 30 s, waits of up to 5
+    /// minutes, POSTs retried like GETs.
     fn default() -> RetryPolicy {
         RetryPolicy {
             retries: 3,
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(30),
             max_wait: Duration::from_secs(5 * 60),
+            retry_posts: true,
         }
     }
 }
@@ -75,6 +78,21 @@ impl RetryPolicy {
     pub fn max_wait(&self) -> Duration {
         self.max_wait
     }
+
+    /// Whether a request with a method other than `GET` (a paginated `POST`
+    /// query) is retried after a failure that may have reached the server.
+    pub fn retry_posts(&self) -> bool {
+        self.retry_posts
+    }
+
+    /// The retries allowed for a request with `method`.
+    pub(crate) fn retries_of(&self, method: &http::Method) -> u32 {
+        if self.retry_posts || method == http::Method::GET || method == http::Method::HEAD {
+            self.retries
+        } else {
+            0
+        }
+    }
 }
 
 /// Builds a [`RetryPolicy`]; made by [`RetryPolicy::builder`].
@@ -113,6 +131,18 @@ impl RetryPolicyBuilder {
         self
     }
 
+    /// Whether a request with a method other than `GET` is retried under
+    /// this policy after a connection error, a timeout or a 5xx. Defaults to
+    /// `true`: a paginated `POST` (Notion's database query, a search, a
+    /// GraphQL query) reads and changes nothing, so sending it again is
+    /// safe. Turn it off for an API whose `POST` does change something: each
+    /// such request is then sent once, and a `429`, which says the server did
+    /// not act on it, is still waited out and retried.
+    pub fn retry_posts(mut self, retry: bool) -> RetryPolicyBuilder {
+        self.0.retry_posts = retry;
+        self
+    }
+
     /// The policy.
     #[must_use]
     pub fn build(self) -> RetryPolicy {
@@ -137,7 +167,12 @@ mod tests {
         assert_eq!(policy.base_delay(), Duration::from_millis(250));
         assert_eq!(policy.max_delay(), Duration::from_secs(30));
         assert_eq!(policy.max_wait(), Duration::from_secs(300));
+        assert!(policy.retry_posts());
         assert_eq!(RetryPolicy::none(), policy.to_builder().retries(0).build());
+        let once = policy.to_builder().retry_posts(false).build();
+        assert_eq!(once.retries_of(&http::Method::GET), 3);
+        assert_eq!(once.retries_of(&http::Method::POST), 0);
+        assert_eq!(policy.retries_of(&http::Method::POST), 3);
         let custom: RetryPolicy = RetryPolicy::builder()
             .base_delay(Duration::ZERO)
             .max_delay(Duration::from_secs(1))

@@ -47,7 +47,6 @@ pub(crate) enum Kind {
     },
     Offset {
         target: Target,
-        limit_param: String,
     },
     Keyset {
         target: Target,
@@ -239,15 +238,22 @@ impl Strategy {
     }
 
     /// Advances the offset at `target` (a query parameter, or a [`Target`])
-    /// by the number of items received (never by the requested limit, which
-    /// servers may cap), and keeps `limit_param` as the start request has it.
-    /// Ends on an empty page, when the total is reached, or when `has_more` is
-    /// `false`.
-    pub fn offset(target: impl Into<Target>, limit_param: impl Into<String>) -> Strategy {
+    /// by the number of items each page returned (never by the requested
+    /// page size, which servers may cap), starting from the start request's
+    /// value there, else 0. Ends on an empty page, when the total is reached,
+    /// or when `has_more` is `false`.
+    ///
+    /// ```
+    /// use pagewalk::{Strategy, Target};
+    ///
+    /// let contentful = Strategy::offset("skip");
+    /// let elasticsearch = Strategy::offset(Target::body("/from"));
+    /// # let _ = (contentful, elasticsearch);
+    /// ```
+    pub fn offset(target: impl Into<Target>) -> Strategy {
         Strategy {
             kind: Kind::Offset {
                 target: target.into(),
-                limit_param: limit_param.into(),
             },
         }
     }
@@ -328,10 +334,7 @@ impl fmt::Display for Strategy {
             Kind::NextUrl { pointer } => write!(f, "next URL at {pointer}"),
             Kind::Cursor { token, target } => write!(f, "cursor at {token} as {target}"),
             Kind::PageNumber { target } => write!(f, "page number {target}"),
-            Kind::Offset {
-                target,
-                limit_param,
-            } => write!(f, "offset {target} (limit ?{limit_param}=)"),
+            Kind::Offset { target } => write!(f, "offset {target}"),
             Kind::Keyset { target, field } => write!(f, "keyset {target} from item {field}"),
             Kind::Graphql { variable: None } => write!(f, "GraphQL connection"),
             Kind::Graphql {

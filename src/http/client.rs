@@ -123,17 +123,26 @@ impl Client {
         loop {
             self.wait_for_throttle(&target)?;
             let outcome = exchange.send(outgoing, url);
+            // A rate limit says the server did not act on the request: it
+            // is retried even where a POST otherwise is not.
+            let refused = outcome.as_ref().is_ok_and(|response| {
+                response.status == 429
+                    || (response.status == 403 && rate_limit::is_rate_limit_403(&response.headers))
+                    || (response.status < 300 && (self.rate_limited)(&response.body))
+            });
             let retry_in = match &outcome {
-                Ok(response)
-                    if retryable_response(response)
-                        || (response.status < 300 && (self.rate_limited)(&response.body)) =>
-                {
+                Ok(response) if refused || retryable_response(response) => {
                     self.requested_wait(&target, &response.headers)?
                 }
                 Err(error) if is_retryable_error(error) => None,
                 _ => return self.finish(&target, outcome),
             };
-            if attempt >= self.retry.retries() {
+            let allowed = if refused {
+                self.retry.retries()
+            } else {
+                self.retry.retries_of(outgoing.request.method())
+            };
+            if attempt >= allowed {
                 return self.finish(&target, outcome);
             }
             // A server's "retry now" still gets the backoff, or every retry would fire at once.
@@ -217,7 +226,6 @@ fn cancelled(target: &Target<'_>) -> Error {
 
 fn retryable_response(response: &Response) -> bool {
     is_retryable_status(response.status)
-        || (response.status == 403 && rate_limit::is_rate_limit_403(&response.headers))
 }
 
 fn redirect_location(response: &Response) -> Option<String> {

@@ -27,6 +27,9 @@ pub(super) fn next_step(page: &PageView<'_>, has_more: Option<bool>) -> Result<N
     for (pointer, param) in shape::CURSOR_POINTERS {
         match page.envelope.pointer(pointer) {
             Some(Value::String(text)) if text.is_empty() => {}
+            Some(Value::String(_) | Value::Number(_)) if page.request.body().is_some() => {
+                return Err(cursor_for_a_body(page, pointer));
+            }
             Some(value @ (Value::String(_) | Value::Number(_))) => {
                 let via = Strategy::cursor(*pointer, *param);
                 return follow(page, &Target::query(*param), value, via);
@@ -40,6 +43,24 @@ pub(super) fn next_step(page: &PageView<'_>, has_more: Option<bool>) -> Result<N
         return keyset(page, has_more, &Target::query("starting_after"), "/id", via);
     }
     end_or_more(page)
+}
+
+/// A cursor in the answer to a request with a body: it may go back in the
+/// body (Notion's `start_cursor`) or in the query, and guessing wrong would
+/// fetch the first page again.
+fn cursor_for_a_body(page: &PageView<'_>, pointer: &str) -> Problem {
+    Problem::MoreButNotFound {
+        evidence: format!(
+            "a cursor at {pointer}, in the answer to a {} with a JSON body",
+            page.request.method()
+        ),
+        hint: format!(
+            "say where the cursor goes back: .strategy(Strategy::cursor(\"{pointer}\", \
+             Target::body(\"/start_cursor\"))) for a body field such as Notion's, or \
+             Strategy::cursor(\"{pointer}\", \"cursor\") for a query parameter \
+             (CLI: --cursor {pointer} --cursor-body /start_cursor)"
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +144,27 @@ mod tests {
         let sentry = response("http://h/x", json!([1]))
             .link("<http://h/x?cursor=2>; rel=\"next\"; results=\"false\"");
         assert_eq!(sentry.step(Strategy::auto()), Ok(Next::End));
+    }
+
+    #[test]
+    fn a_cursor_for_a_request_with_a_body_is_not_guessed_into_the_query() {
+        let url = url::Url::parse("http://h/v1/databases/d/query").unwrap();
+        let query = crate::Request::new(http::Method::POST, url).with_body(json!({"page_size": 2}));
+        let page = response(
+            "http://h/v1/databases/d/query",
+            json!({"object": "list", "results": [1], "next_cursor": "c2", "has_more": true}),
+        )
+        .to(query);
+        match page.step(Strategy::auto()) {
+            Err(Problem::MoreButNotFound { evidence, hint }) => {
+                assert!(
+                    evidence.contains("/next_cursor") && evidence.contains("POST"),
+                    "{evidence}"
+                );
+                assert!(hint.contains("Target::body"), "{hint}");
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     #[test]

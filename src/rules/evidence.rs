@@ -5,15 +5,11 @@ use http::HeaderMap;
 use serde_json::Value;
 
 use super::shape::{current_page, field, last_page, total};
+use super::{PageView, lingering};
 
-/// Why the response claims there are more pages, if it does. `items_seen`
-/// counts every item of the walk so far, this page's included.
-pub(crate) fn more_evidence(
-    envelope: &Value,
-    headers: &HeaderMap,
-    item_count: usize,
-    items_seen: u64,
-) -> Option<String> {
+/// Why the response claims there are more pages, if it does.
+pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<String> {
+    let (envelope, headers) = (page.envelope, page.headers);
     if let Some(key) = ["has_more", "hasMore"]
         .iter()
         .find(|key| envelope.get(**key) == Some(&Value::Bool(true)))
@@ -33,6 +29,11 @@ pub(crate) fn more_evidence(
             return Some(format!("X-Next-Page: {}", next.trim()));
         }
     }
+    if let Some((pointer, value)) = lingering::next_field(page) {
+        return Some(format!(
+            "{pointer} is {value}, and no rule of this strategy read it"
+        ));
+    }
     if !total_counts_items(envelope, headers) {
         return None;
     }
@@ -41,8 +42,8 @@ pub(crate) fn more_evidence(
     // count what this walk has seen.
     let reached = field(envelope, "/to")
         .or_else(|| field(envelope, "/meta/to"))
-        .unwrap_or(items_seen);
-    (item_count > 0 && reached < total)
+        .unwrap_or(page.items_seen);
+    (page.item_count > 0 && reached < total)
         .then(|| format!("total is {total}, only {reached} items reached"))
 }
 
@@ -63,6 +64,9 @@ const PAGINATION_KEYS: &[&str] = &[
     "_links",
     "has_more",
     "hasMore",
+    "paging",
+    "pages",
+    "pagination",
 ];
 
 /// Whether the total is surely a number of items, so that not reaching it
@@ -75,6 +79,7 @@ fn total_counts_items(envelope: &Value, headers: &HeaderMap) -> bool {
     let in_meta = envelope
         .pointer("/meta/total")
         .or_else(|| envelope.pointer("/meta/total_count"))
+        .or_else(|| envelope.pointer("/hits/total"))
         .is_some();
     let beside_pagination = PAGINATION_KEYS
         .iter()
@@ -83,7 +88,11 @@ fn total_counts_items(envelope: &Value, headers: &HeaderMap) -> bool {
 }
 
 /// A strategy to suggest, from the names in the body.
-pub(crate) fn hint(envelope: &Value) -> String {
+pub(crate) fn hint(page: &PageView<'_>) -> String {
+    let envelope = page.envelope;
+    if let Some((pointer, _)) = lingering::next_field(page) {
+        return lingering::hint(page, &pointer);
+    }
     if current_page(envelope).is_some() {
         return "try .strategy(Strategy::page_number(\"page\"))".into();
     }
@@ -108,39 +117,60 @@ pub(crate) fn hint(envelope: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::headers;
+    use crate::rules::testing::response;
     use serde_json::json;
+
+    /// The evidence in `body` (items at `data`, if any), with `seen` items so far.
+    fn evidence(body: Value, seen: u64) -> Option<String> {
+        response("http://h/x", body)
+            .seen(seen)
+            .with_view(more_evidence)
+    }
 
     #[test]
     fn evidence_of_more_pages() {
-        let none = HeaderMap::new();
         assert_eq!(
-            more_evidence(&json!({"has_more": true}), &none, 1, 1).as_deref(),
+            evidence(json!({"data": [1], "has_more": true}), 1).as_deref(),
             Some("has_more is true")
         );
         assert_eq!(
-            more_evidence(
-                &json!({"meta": {"current_page": 1, "last_page": 2}}),
-                &none,
-                1,
+            evidence(
+                json!({"data": [1], "meta": {"current_page": 1, "last_page": 2}}),
                 1
             )
             .as_deref(),
             Some("current_page 1 < last_page 2")
         );
-        assert_eq!(
-            more_evidence(&json!({}), &headers(&[("X-Next-Page", "3")]), 1, 1).as_deref(),
-            Some("X-Next-Page: 3")
-        );
-        assert!(more_evidence(&json!({}), &headers(&[("X-Next-Page", "")]), 1, 1).is_none());
-        let paged = |total: u64| json!({"total": total, "per_page": 5});
-        assert!(more_evidence(&paged(10), &none, 5, 5).is_some());
-        assert!(more_evidence(&paged(10), &none, 5, 10).is_none());
-        assert!(more_evidence(&json!({"total": 10, "to": 10}), &none, 5, 5).is_none());
-        assert!(more_evidence(&paged(10), &none, 0, 5).is_none());
-        assert!(more_evidence(&json!({}), &headers(&[("Total", "10")]), 5, 5).is_some());
+        let next_page = |value: &str| {
+            response("http://h/x", json!({"data": [1]}))
+                .header("X-Next-Page", value)
+                .with_view(more_evidence)
+        };
+        assert_eq!(next_page("3").as_deref(), Some("X-Next-Page: 3"));
+        assert!(next_page("").is_none());
+        let paged = |total: u64| json!({"data": [1, 2, 3, 4, 5], "total": total, "per_page": 5});
+        assert!(evidence(paged(10), 5).is_some());
+        assert!(evidence(paged(10), 10).is_none());
+        assert!(evidence(json!({"data": [1], "total": 10, "to": 10}), 5).is_none());
+        assert!(evidence(json!({"data": [], "total": 10, "per_page": 5}), 5).is_none());
+        let total_header = response("http://h/x", json!({"data": [1]}))
+            .header("Total", "10")
+            .with_view(more_evidence);
+        assert!(total_header.is_some());
         // A lone `total` may be money, not a count of items.
-        assert!(more_evidence(&json!({"data": [1, 2], "total": 1999}), &none, 2, 2).is_none());
-        assert!(more_evidence(&json!({"has_more": false}), &none, 1, 1).is_none());
+        assert!(evidence(json!({"data": [1, 2], "total": 1999}), 2).is_none());
+        assert!(evidence(json!({"data": [1], "has_more": false}), 1).is_none());
+        // Elasticsearch's total counts hits.
+        let hits = json!({"hits": {"total": {"value": 23, "relation": "eq"}, "hits": [1]}});
+        assert!(evidence(hits, 4).is_some());
+        // A next field no rule read.
+        assert_eq!(
+            evidence(
+                json!({"results": [1], "paging": {"next": {"after": "10"}}}),
+                1
+            )
+            .as_deref(),
+            Some("/paging/next/after is \"10\", and no rule of this strategy read it")
+        );
     }
 }

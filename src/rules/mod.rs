@@ -8,6 +8,7 @@ pub(crate) mod decode;
 mod evidence;
 pub(crate) mod failure;
 pub(crate) mod graphql;
+mod lingering;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;

@@ -30,7 +30,7 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
         },
         Kind::Cursor { token, target } => cursor(page, has_more, token, target, strategy),
         Kind::PageNumber { target } => page_number(page, has_more, target, strategy),
-        Kind::Offset { target, .. } => offset(page, has_more, target, strategy),
+        Kind::Offset { target } => offset(page, has_more, target, strategy),
         Kind::Keyset { target, field } => keyset(page, has_more, target, field, strategy.clone()),
         Kind::Graphql { variable } => {
             graphql::next_step(page, variable.as_deref(), strategy.clone())
@@ -196,17 +196,14 @@ mod tests {
         )
         .seen(13);
         assert_eq!(
-            page.next_url(Strategy::offset("offset", "limit")),
+            page.next_url(Strategy::offset("offset")),
             "http://h/x?limit=100&offset=13"
         );
         let last = response(
             "http://h/x?offset=18",
             json!({"results": [1, 2], "next": null, "count": 20}),
         );
-        assert_eq!(
-            last.step(Strategy::offset("offset", "limit")),
-            Ok(Next::End)
-        );
+        assert_eq!(last.step(Strategy::offset("offset")), Ok(Next::End));
     }
 
     #[test]
@@ -334,7 +331,7 @@ mod tests {
         assert_eq!(next.body(), Some(&json!({"page": "2"})));
         let offset =
             response("http://h/", json!({"data": [1, 2, 3]})).to(search(json!({"from": 30})));
-        let next = offset.next(Strategy::offset(Target::body("/from"), "size"));
+        let next = offset.next(Strategy::offset(Target::body("/from")));
         assert_eq!(next.body(), Some(&json!({"from": 33})));
         // A key that is not text cannot go into a query parameter.
         assert!(matches!(

@@ -50,7 +50,7 @@ pub(crate) fn plan(strategy: &Strategy, page: &PageView<'_>, next: &Next) -> Opt
             let last = last_page(page, target)?;
             numbered(next, target, first, last)
         }
-        Kind::Offset { target, .. } => {
+        Kind::Offset { target } => {
             let first = number(next, target)?;
             let step = page.item_count as u64;
             let total = shape::total(page.envelope, page.headers)?;
@@ -246,7 +246,7 @@ mod tests {
     fn offset_plans_by_items_received() {
         let body = serde_json::json!({"results": [1, 2, 3], "next": null, "count": 10});
         let plan = plan_for(
-            Strategy::offset("offset", "limit"),
+            Strategy::offset("offset"),
             "http://h/x?limit=3",
             "",
             body,

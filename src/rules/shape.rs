@@ -153,6 +153,7 @@ pub(crate) fn total(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
         .or_else(|| field(envelope, "/meta/total"))
         .or_else(|| field(envelope, "/total_count"))
         .or_else(|| field(envelope, "/meta/total_count"))
+        .or_else(|| elasticsearch_total(envelope))
         // `count` is the total only in Django REST framework's envelope; elsewhere
         // (e.g. cursor APIs) it counts the items of the current page.
         .or_else(|| {
@@ -161,6 +162,18 @@ pub(crate) fn total(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
                 .and(envelope.get("next"))
                 .and_then(|_| field(envelope, "/count"))
         })
+}
+
+/// Elasticsearch's `hits.total`: a number before 7.0, then `{"value",
+/// "relation"}`, where only `"eq"` makes it a total (`"gte"` is a lower
+/// bound, past `track_total_hits`).
+fn elasticsearch_total(envelope: &Value) -> Option<u64> {
+    let total = envelope.get("hits")?.get("total")?;
+    match total.get("relation") {
+        None => field(envelope, "/hits/total"),
+        Some(relation) if relation == "eq" => field(envelope, "/hits/total/value"),
+        Some(_) => None,
+    }
 }
 
 /// `has_more` / `hasMore`, when present.
@@ -293,6 +306,16 @@ mod tests {
         assert_eq!(
             total(&json!({"count": 5, "next": null, "results": []}), &none),
             Some(5)
+        );
+        let hits = |total: Value| json!({"hits": {"total": total, "hits": []}});
+        assert_eq!(
+            total(&hits(json!({"value": 23, "relation": "eq"})), &none),
+            Some(23)
+        );
+        assert_eq!(total(&hits(json!(23)), &none), Some(23));
+        assert_eq!(
+            total(&hits(json!({"value": 10000, "relation": "gte"})), &none),
+            None
         );
         // A cursor API's `count` is the size of the current page, not a total.
         assert_eq!(

@@ -97,16 +97,11 @@ pub(crate) fn invalid(value: &Value, reason: &str) -> Problem {
 }
 
 pub(crate) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
-    match evidence::more_evidence(
-        page.envelope,
-        page.headers,
-        page.item_count,
-        page.items_seen,
-    ) {
+    match evidence::more_evidence(page) {
         None => Ok(Next::End),
         Some(evidence) => Err(Problem::MoreButNotFound {
             evidence,
-            hint: evidence::hint(page.envelope),
+            hint: evidence::hint(page),
         }),
     }
 }

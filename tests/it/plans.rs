@@ -37,7 +37,7 @@ fn ids(paginator: Paginator) -> (Vec<u64>, Option<pagewalk::Error>) {
 fn offsets(server: &Fixture, path: &str) -> Paginator {
     server
         .paginator(&format!("{path}?limit=20"))
-        .strategy(Strategy::offset("offset", "limit"))
+        .strategy(Strategy::offset("offset"))
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn an_empty_offset_page_short_of_the_total_is_an_error() {
     for concurrency in [1, 4] {
         let (got, error) = ids(server
             .paginator("/offset-holes?limit=10")
-            .strategy(Strategy::offset("offset", "limit"))
+            .strategy(Strategy::offset("offset"))
             .concurrency(concurrency));
         assert_eq!(got.len(), 20, "concurrency {concurrency}");
         match error.as_ref().map(|error| error.kind()) {

@@ -209,7 +209,7 @@ fn strategy() -> impl Strategy<Value = Walk> {
         Walk::next_url("/links/next"),
         Walk::cursor("/nextCursor", "cursor"),
         Walk::page_number("page"),
-        Walk::offset("offset", "limit"),
+        Walk::offset("offset"),
         Walk::keyset("starting_after", "/id"),
     ])
 }

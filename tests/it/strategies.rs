@@ -35,7 +35,7 @@ fn explicit_offset_advances_by_items_received() {
     });
     let got: Vec<Item> = server
         .paginator("/offset?limit=50&q=a")
-        .strategy(pagewalk::Strategy::offset("offset", "limit"))
+        .strategy(pagewalk::Strategy::offset("offset"))
         .items::<Item>()
         .collect::<Result<_, _>>()
         .expect("walks");
@@ -125,7 +125,7 @@ fn explicit_offset_stops_at_a_drf_count_on_every_page() {
     });
     let pages: Vec<Page<Item>> = server
         .paginator("/drf/limit/?limit=5")
-        .strategy(pagewalk::Strategy::offset("offset", "limit"))
+        .strategy(pagewalk::Strategy::offset("offset"))
         .pages::<Item>()
         .collect::<Result<_, _>>()
         .expect("walks");
