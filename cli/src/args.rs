@@ -1,10 +1,13 @@
 //! The command line: what it accepts, and the walk it describes.
 
+use std::fs;
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
-use pagewalk::{Paginator, Strategy};
+use pagewalk::{Method, Paginator, Strategy, Target, Token};
+use serde_json::Value;
 
 const AFTER_HELP: &str = "Run with --help for examples.";
 
@@ -25,6 +28,19 @@ Examples:
   pagewalk --next /links/next --resume addresses.checkpoint \\
     'https://www.pelcro.com/api/v1/core/addresses?limit=100' > addresses.jsonl
 
+  # Notion database query: POST body, cursor sent back at /start_cursor;
+  # headers read from a file, one 'Name: value' a line
+  pagewalk -H @notion.headers -d '{\"page_size\": 100}' \\
+    --cursor /next_cursor --cursor-body /start_cursor \\
+    \"https://api.notion.com/v1/databases/$DATABASE_ID/query\"
+
+  # Azure DevOps: the token is a response header, sent back in the query
+  pagewalk --cursor-header x-ms-continuationtoken --cursor-param continuationToken \\
+    'https://dev.azure.com/org/_apis/graph/users?api-version=7.1-preview.1'
+
+  # GraphQL connection (detected; --graphql insists), query and variables from a file
+  pagewalk -H \"Authorization: Bearer $TOKEN\" -d @repos.json https://api.github.com/graphql
+
 Items are written exactly as the server sent them, one per line (only the
 whitespace between tokens is left out).
 
@@ -41,16 +57,31 @@ usage.";
     version,
     after_help = AFTER_HELP,
     after_long_help = AFTER_LONG_HELP,
-    group(ArgGroup::new("strategy").args(["next", "cursor", "page_param", "after_param"])),
+    group(ArgGroup::new("cursor_source").args(["cursor", "cursor_header"])),
+    group(ArgGroup::new("strategy").args([
+        "next", "cursor", "cursor_header", "page_param", "page_body", "offset_param",
+        "offset_body", "after_param", "graphql",
+    ])),
 )]
 pub struct Cli {
     /// The first page's URL (http or https).
     #[arg(value_name = "URL", value_parser = parse_url)]
     pub url: String,
 
-    /// Sends the header 'Name: value' to the start URL's origin only (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "'Name: value'", value_parser = parse_header)]
-    pub headers: Vec<(String, String)>,
+    /// Sends the header 'Name: value' to the start URL's origin only
+    /// (repeatable); @FILE reads them from FILE, one a line, so that tokens
+    /// stay out of the process list.
+    #[arg(short = 'H', long = "header", value_name = "'Name: value'|@FILE", value_parser = parse_headers)]
+    pub headers: Vec<Headers>,
+
+    /// The method of every page's request [default: GET, or POST with --data].
+    #[arg(short = 'X', long, value_name = "METHOD", value_parser = parse_method)]
+    pub method: Option<Method>,
+
+    /// The JSON body sent with every page's request; @FILE reads it from
+    /// FILE, @- from stdin.
+    #[arg(short = 'd', long, value_name = "JSON", value_parser = parse_data)]
+    pub data: Option<Value>,
 
     /// JSON Pointer to the items array, e.g. /data [default: detected].
     #[arg(long = "items", value_name = "POINTER", value_parser = parse_pointer)]
@@ -64,19 +95,52 @@ pub struct Cli {
     #[arg(long, value_name = "POINTER", value_parser = parse_pointer)]
     pub cursor: Option<String>,
 
-    /// The query parameter that carries the cursor.
+    /// Sends back the cursor found in this response header, e.g.
+    /// x-ms-continuationtoken; absent or empty ends the walk.
+    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    pub cursor_header: Option<String>,
+
+    /// The query parameter that carries the cursor back.
     #[arg(
         long,
         value_name = "NAME",
         default_value = "cursor",
-        requires = "cursor",
+        requires = "cursor_source",
         value_parser = parse_param_name
     )]
     pub cursor_param: String,
 
-    /// Counts pages in this query parameter, e.g. page or page[number].
+    /// Writes the cursor at this JSON Pointer of the request body instead of
+    /// a query parameter, e.g. /start_cursor; the first request's body is
+    /// sent as given.
+    #[arg(
+        long,
+        value_name = "POINTER",
+        requires = "cursor_source",
+        conflicts_with = "cursor_param",
+        value_parser = parse_pointer
+    )]
+    pub cursor_body: Option<String>,
+
+    /// Counts pages in this query parameter, e.g. page or page[number],
+    /// from its value in the URL, else 1.
     #[arg(long, value_name = "NAME", value_parser = parse_param_name)]
     pub page_param: Option<String>,
+
+    /// Counts pages in the request body at this JSON Pointer, e.g. /page,
+    /// from its value in --data, else 1.
+    #[arg(long, value_name = "POINTER", requires = "data", value_parser = parse_pointer)]
+    pub page_body: Option<String>,
+
+    /// Offset pagination: this query parameter counts the items received,
+    /// from its value in the URL, else 0, e.g. offset or skip.
+    #[arg(long, value_name = "NAME", value_parser = parse_param_name)]
+    pub offset_param: Option<String>,
+
+    /// Offset pagination in the request body at this JSON Pointer, e.g.
+    /// /from, from its value in --data, else 0.
+    #[arg(long, value_name = "POINTER", requires = "data", value_parser = parse_pointer)]
+    pub offset_body: Option<String>,
 
     /// Keyset pagination: sends the last item's --after-field as this
     /// parameter, e.g. starting_after.
@@ -86,6 +150,12 @@ pub struct Cli {
     /// JSON Pointer to the field of the last item that --after-param sends.
     #[arg(long, value_name = "POINTER", default_value = "/id", requires = "after_param", value_parser = parse_pointer)]
     pub after_field: String,
+
+    /// A GraphQL connection: --data holds the query and its variables; the
+    /// next page sends pageInfo.endCursor in the variable the query passes
+    /// to after:.
+    #[arg(long, requires = "data")]
+    pub graphql: bool,
 
     /// Stops after N items, without requesting any page beyond the one holding the N-th.
     #[arg(long, value_name = "N")]
@@ -160,8 +230,14 @@ impl Cli {
             .allow_cross_origin(self.allow_cross_origin)
             .prefetch(self.prefetch)
             .concurrency(self.concurrency);
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter().flat_map(|headers| &headers.0) {
             paginator = paginator.header(name, value);
+        }
+        if let Some(method) = &self.method {
+            paginator = paginator.method(method.clone());
+        }
+        if let Some(data) = &self.data {
+            paginator = paginator.body(data.clone());
         }
         if let Some(pointer) = &self.items_at {
             paginator = paginator.items_at(pointer);
@@ -179,18 +255,86 @@ impl Cli {
     }
 
     fn strategy(&self) -> Option<Strategy> {
+        let cursor_target = || match &self.cursor_body {
+            Some(pointer) => Target::body(pointer),
+            None => Target::query(&self.cursor_param),
+        };
         if let Some(pointer) = &self.next {
             Some(Strategy::next_url(pointer))
         } else if let Some(pointer) = &self.cursor {
-            Some(Strategy::cursor(pointer, &self.cursor_param))
+            Some(Strategy::cursor(pointer, cursor_target()))
+        } else if let Some(name) = &self.cursor_header {
+            Some(Strategy::cursor(Token::header(name), cursor_target()))
         } else if let Some(param) = &self.page_param {
             Some(Strategy::page_number(param))
+        } else if let Some(pointer) = &self.page_body {
+            Some(Strategy::page_number(Target::body(pointer)))
+        } else if let Some(param) = &self.offset_param {
+            Some(Strategy::offset(param))
+        } else if let Some(pointer) = &self.offset_body {
+            Some(Strategy::offset(Target::body(pointer)))
+        } else if self.graphql {
+            Some(Strategy::graphql())
         } else {
             self.after_param
                 .as_ref()
                 .map(|param| Strategy::keyset(param, &self.after_field))
         }
     }
+}
+
+/// The headers of one -H: a 'Name: value', or every line of an @FILE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers(pub Vec<(String, String)>);
+
+fn parse_headers(text: &str) -> Result<Headers, String> {
+    let Some(path) = text.strip_prefix('@') else {
+        return parse_header(text).map(|header| Headers(vec![header]));
+    };
+    let contents = read_argument_file(path)?;
+    contents
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            parse_header(line).map_err(|error| format!("{path}, line {}: {error}", i + 1))
+        })
+        .collect::<Result<_, _>>()
+        .map(Headers)
+}
+
+/// The contents of `path` for an @FILE argument; `-` is stdin.
+fn read_argument_file(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| format!("cannot read stdin: {error}"))?;
+        return Ok(text);
+    }
+    fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))
+}
+
+fn parse_data(text: &str) -> Result<Value, String> {
+    let (json, origin) = match text.strip_prefix('@') {
+        Some(path) => (read_argument_file(path)?, Some(path)),
+        None => (text.to_owned(), None),
+    };
+    serde_json::from_str(&json).map_err(|error| match origin {
+        Some("-") => format!("stdin is not JSON: {error}"),
+        Some(path) => format!("{path} is not JSON: {error}"),
+        None => format!("not JSON: {error}"),
+    })
+}
+
+fn parse_method(text: &str) -> Result<Method, String> {
+    Method::from_bytes(text.as_bytes()).map_err(|_| format!("invalid method {text:?}"))
+}
+
+fn parse_header_name(text: &str) -> Result<String, String> {
+    ureq::http::HeaderName::from_bytes(text.as_bytes())
+        .map(|_| text.to_owned())
+        .map_err(|_| format!("invalid header name {text:?}"))
 }
 
 fn parse_url(text: &str) -> Result<String, String> {
@@ -328,5 +472,91 @@ mod tests {
             strategy(&["--after-param", "starting_after"]),
             Some(Strategy::keyset("starting_after", "/id"))
         );
+        assert_eq!(
+            strategy(&["--cursor", "/next_cursor", "--cursor-body", "/start_cursor"]),
+            Some(Strategy::cursor(
+                "/next_cursor",
+                Target::body("/start_cursor")
+            ))
+        );
+        assert_eq!(
+            strategy(&[
+                "--cursor-header",
+                "x-ms-continuationtoken",
+                "--cursor-param",
+                "continuationToken"
+            ]),
+            Some(Strategy::cursor(
+                Token::header("x-ms-continuationtoken"),
+                "continuationToken"
+            ))
+        );
+        assert_eq!(
+            strategy(&["--offset-param", "skip"]),
+            Some(Strategy::offset("skip"))
+        );
+        let with_data = |flag: &str, value: &str| strategy(&["-d", "{}", flag, value]);
+        assert_eq!(
+            with_data("--offset-body", "/from"),
+            Some(Strategy::offset(Target::body("/from")))
+        );
+        assert_eq!(
+            with_data("--page-body", "/page"),
+            Some(Strategy::page_number(Target::body("/page")))
+        );
+        assert_eq!(
+            strategy(&["-d", "{}", "--graphql"]),
+            Some(Strategy::graphql())
+        );
+    }
+
+    #[test]
+    fn cursor_targets_need_a_cursor_and_exclude_each_other() {
+        let parse = |args: &[&str]| {
+            let mut argv = vec!["pagewalk"];
+            argv.extend_from_slice(args);
+            argv.push("http://localhost/");
+            Cli::try_parse_from(argv).map_err(|error| error.kind())
+        };
+        use clap::error::ErrorKind;
+        assert_eq!(
+            parse(&["--cursor-body", "/start_cursor"]).err(),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+        assert_eq!(
+            parse(&[
+                "--cursor",
+                "/c",
+                "--cursor-body",
+                "/c",
+                "--cursor-param",
+                "c"
+            ])
+            .err(),
+            Some(ErrorKind::ArgumentConflict)
+        );
+        assert_eq!(
+            parse(&["--graphql"]).err(),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+        assert_eq!(
+            parse(&["--cursor", "/c", "--cursor-header", "X-Next"]).err(),
+            Some(ErrorKind::ArgumentConflict)
+        );
+    }
+
+    #[test]
+    fn method_defaults_to_post_with_data_and_data_must_be_json() {
+        let cli =
+            Cli::try_parse_from(["pagewalk", "-d", r#"{"page_size": 5}"#, "http://h/"]).unwrap();
+        assert_eq!(cli.data, Some(serde_json::json!({"page_size": 5})));
+        assert_eq!(cli.method, None);
+        let cli = Cli::try_parse_from(["pagewalk", "-X", "PUT", "http://h/"]).unwrap();
+        assert_eq!(cli.method, Some(Method::PUT));
+        let error =
+            Cli::try_parse_from(["pagewalk", "-d", "{page_size: 5}", "http://h/"]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(error.to_string().contains("not JSON"), "{error}");
+        assert!(parse_method("GE T").is_err());
     }
 }

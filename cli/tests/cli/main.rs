@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use fixture::{Fixture, Recorded, Reply, expected_names, items_json};
 use serde_json::{Value, json};
 
+mod bodies;
 mod errors;
 mod options;
 mod output;

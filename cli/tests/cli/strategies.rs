@@ -165,3 +165,21 @@ fn strategy_options_are_mutually_exclusive() {
     }
     assert_eq!(fixture.request_count(), 0);
 }
+
+#[test]
+fn page_param_starts_from_its_value_in_the_url() {
+    let fixture = Fixture::start();
+    let run = run_cli([
+        "--page-param",
+        "page[number]",
+        &fixture.url("/api/v1/projects?page[size]=5&page[number]=3"),
+    ]);
+    run.assert_success();
+    assert_eq!(run.names(), expected_names(23)[10..].to_vec());
+    let pages: Vec<_> = fixture
+        .requests()
+        .iter()
+        .map(|r| r.param("page[number]").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(pages, ["3", "4", "5"]);
+}
