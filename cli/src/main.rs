@@ -7,6 +7,7 @@
 
 mod args;
 mod output;
+mod parse;
 mod progress;
 mod report;
 mod resume;
