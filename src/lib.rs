@@ -98,6 +98,7 @@
 
 // The public types, flat at the root.
 mod checkpoint;
+mod custom;
 mod error;
 mod items;
 pub mod link_header;
@@ -119,6 +120,7 @@ mod json_pointer;
 mod text;
 
 pub use checkpoint::Checkpoint;
+pub use custom::PageResponse;
 pub use error::{Error, ErrorKind};
 pub use items::Items;
 pub use link_header::Link;

@@ -1,6 +1,10 @@
 //! How the next page is found, and where its token goes in the next request.
 
 use std::fmt;
+use std::sync::Arc;
+
+use crate::Request;
+use crate::custom::{CustomRule, PageResponse};
 
 /// How the next page is found after each response.
 ///
@@ -55,6 +59,7 @@ pub(crate) enum Kind {
     Graphql {
         variable: Option<String>,
     },
+    Custom(CustomRule),
 }
 
 /// Where a strategy reads the next page's token from, in a response.
@@ -326,6 +331,49 @@ impl Strategy {
     }
 }
 
+impl Strategy {
+    /// A rule you write, for an API no built-in rule knows. After every page,
+    /// `rule` sees the [`PageResponse`] (the request sent, the status, the
+    /// headers, the whole body as JSON, the number of items) and returns the
+    /// next [`Request`] (`Ok(Some(..))`: a new URL with
+    /// [`PageResponse::follow`], or the request sent with a changed query
+    /// parameter or body field), the end (`Ok(None)`), or an error that ends
+    /// the walk with its message (`Err(..)`).
+    ///
+    /// Everything else still holds around it: limits, the loop check,
+    /// retries, rate limits, the origin policy, prefetch. A
+    /// [`Checkpoint`](crate::Checkpoint) stores the request the rule
+    /// returned, so a resumed walk goes on without calling the rule for the
+    /// pages already seen. The rule decides the end alone: no evidence of
+    /// more pages is second-guessed. It may run on a background thread (with
+    /// [`prefetch`](crate::Paginator::prefetch)), hence `Send + Sync`.
+    ///
+    /// ```
+    /// use pagewalk::{Paginator, Strategy};
+    ///
+    /// // An API that names its next page only in a header of its own,
+    /// // `X-Acme-Continue: <token>`, sent back as `?from=<token>`.
+    /// let acme = Strategy::custom(|page| {
+    ///     let Some(token) = page.headers().get("X-Acme-Continue") else {
+    ///         return Ok(None);
+    ///     };
+    ///     let token = token.to_str().map_err(|_| "X-Acme-Continue is not text".to_owned())?;
+    ///     Ok(Some(page.request().clone().with_query("from", token)))
+    /// });
+    /// let items = Paginator::new("https://api.acme.example/v1/things")
+    ///     .strategy(acme)
+    ///     .items::<serde_json::Value>();
+    /// # let _ = items;
+    /// ```
+    pub fn custom(
+        rule: impl Fn(&PageResponse<'_>) -> Result<Option<Request>, String> + Send + Sync + 'static,
+    ) -> Strategy {
+        Strategy {
+            kind: Kind::Custom(CustomRule(Arc::new(rule))),
+        }
+    }
+}
+
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
@@ -340,6 +388,7 @@ impl fmt::Display for Strategy {
             Kind::Graphql {
                 variable: Some(variable),
             } => write!(f, "GraphQL connection (cursor in ${variable})"),
+            Kind::Custom(_) => write!(f, "custom"),
         }
     }
 }

@@ -115,6 +115,13 @@ pub enum ErrorKind {
         hint: String,
     },
 
+    /// A [`Strategy::custom`](crate::Strategy::custom) rule failed the walk.
+    #[non_exhaustive]
+    CustomStrategy {
+        /// The rule's message.
+        message: String,
+    },
+
     /// A next-page URL or cursor was found but is unusable.
     #[non_exhaustive]
     InvalidNext {
@@ -261,6 +268,9 @@ impl ErrorKind {
                 escape(evidence),
                 escape(hint)
             ),
+            ErrorKind::CustomStrategy { message } => {
+                write!(f, "the custom strategy failed: {}", escape(message))
+            }
             ErrorKind::InvalidNext { next, reason } => write!(
                 f,
                 "invalid next page \"{}\": {}",

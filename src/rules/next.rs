@@ -10,6 +10,7 @@ use super::step::{end_or_more, follow, follow_url, invalid, keyset, link_next};
 use super::target::{counter, read, read_token};
 use super::{PageView, auto, graphql, shape};
 use crate::Request;
+use crate::custom::{CustomRule, PageResponse};
 use crate::strategy::{Kind, Strategy, Target, Token};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
@@ -35,6 +36,29 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
         Kind::Graphql { variable } => {
             graphql::next_step(page, variable.as_deref(), strategy.clone())
         }
+        Kind::Custom(rule) => custom(page, rule, strategy),
+    }
+}
+
+/// What the user's rule makes of the page.
+fn custom(page: &PageView<'_>, rule: &CustomRule, strategy: &Strategy) -> Result<Next, Problem> {
+    let response = PageResponse {
+        request: page.request,
+        url: page.final_url,
+        page: page.page,
+        status: page.status,
+        headers: page.headers,
+        body: page.body.unwrap_or(page.envelope),
+        item_count: page.item_count,
+        items_seen: page.items_seen,
+    };
+    match rule.next(&response) {
+        Ok(Some(request)) => Ok(Next::Follow {
+            request,
+            via: strategy.clone(),
+        }),
+        Ok(None) => Ok(Next::End),
+        Err(message) => Err(Problem::Custom(message)),
     }
 }
 

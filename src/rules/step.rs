@@ -20,8 +20,16 @@ pub(crate) enum Next {
 /// Why no next request could be made although the walk should go on.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Problem {
-    Invalid { next: String, reason: String },
-    MoreButNotFound { evidence: String, hint: String },
+    Invalid {
+        next: String,
+        reason: String,
+    },
+    MoreButNotFound {
+        evidence: String,
+        hint: String,
+    },
+    /// A custom rule's own message.
+    Custom(String),
 }
 
 /// The `Link` header's next page; `Some(End)` when Sentry marks it as having no results.

@@ -81,6 +81,8 @@ impl Literal {
         let view = PageView {
             request: &self.request,
             final_url: self.request.url(),
+            page: 1,
+            status: 200,
             headers: &self.headers,
             links: &self.links,
             envelope: &self.body,
@@ -88,6 +90,7 @@ impl Literal {
             item_count: self.items.len(),
             items_seen: self.seen,
             last_item: &last,
+            body: Some(&self.body),
         };
         check(&view)
     }

@@ -13,6 +13,9 @@ pub(crate) struct PageView<'a> {
     pub request: &'a Request,
     /// The URL after redirects: relative links resolve against it.
     pub final_url: &'a Url,
+    /// The page's number in the walk.
+    pub page: u64,
+    pub status: u16,
     pub headers: &'a HeaderMap,
     pub links: &'a [Link],
     /// The body without its items.
@@ -25,4 +28,6 @@ pub(crate) struct PageView<'a> {
     /// The page's last item as JSON; only keyset pagination needs it, so it
     /// is computed on demand.
     pub last_item: &'a dyn Fn() -> Option<Value>,
+    /// The whole body, items included: kept only for a custom strategy.
+    pub body: Option<&'a Value>,
 }

@@ -257,6 +257,12 @@ impl Walk {
             first,
             body,
         } = decoded;
+        // Only a custom rule reads the whole body: parsed for it alone.
+        let full_body: Option<serde_json::Value> =
+            matches!(self.settings.strategy.kind, Kind::Custom(_))
+                .then(|| body.as_deref().or_else(|| items.kept_body()))
+                .flatten()
+                .and_then(|bytes| serde_json::from_slice(bytes).ok());
         let sample = Sample::new(number, page_len, first, items.fingerprint(), body, &pointer);
         // A page refused whole is an error in place of the page: the walk
         // stands before it, and ends there.
@@ -274,6 +280,7 @@ impl Walk {
             last_item: &last_item,
             sample: &sample,
             page_len,
+            body: full_body.as_ref(),
         };
         // A bad item after the last one wanted is never reached.
         let step = match item_error.filter(|bad| cut.wants(bad.index - skip)) {

@@ -7,6 +7,7 @@ mod architecture;
 mod bodies;
 mod broken_servers;
 mod checkpoints;
+mod custom;
 mod errors;
 mod graphql;
 mod items;

@@ -25,6 +25,8 @@ pub(super) struct Arrived<'a> {
     pub last_item: &'a Option<Value>,
     pub sample: &'a Sample,
     pub page_len: usize,
+    /// The whole body, for a custom strategy.
+    pub body: Option<&'a Value>,
 }
 
 /// What follows a page: the next request, or the error that ends the walk
@@ -60,6 +62,8 @@ impl Walk {
         let view = PageView {
             request: &arrived.sent.request,
             final_url: &arrived.response.final_url,
+            page: number,
+            status: arrived.response.status,
             headers: &arrived.response.headers,
             links: arrived.links,
             envelope: arrived.envelope,
@@ -67,6 +71,7 @@ impl Walk {
             item_count: arrived.page_len,
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
+            body: arrived.body,
         };
         match self.next_after(&view, number, observe) {
             Ok(next) => Step {
@@ -123,5 +128,6 @@ fn problem_error(problem: Problem) -> Error {
         Problem::MoreButNotFound { evidence, hint } => {
             Error::new(ErrorKind::NextNotFound { evidence, hint })
         }
+        Problem::Custom(message) => Error::new(ErrorKind::CustomStrategy { message }),
     }
 }
