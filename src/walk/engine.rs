@@ -257,12 +257,7 @@ impl Walk {
             first,
             body,
         } = decoded;
-        // Only a custom rule reads the whole body: parsed for it alone.
-        let full_body: Option<serde_json::Value> =
-            matches!(self.settings.strategy.kind, Kind::Custom(_))
-                .then(|| body.as_deref().or_else(|| items.kept_body()))
-                .flatten()
-                .and_then(|bytes| serde_json::from_slice(bytes).ok());
+        let full_body = self.whole_body(body.as_deref().or_else(|| items.kept_body()));
         let sample = Sample::new(number, page_len, first, items.fingerprint(), body, &pointer);
         // A page refused whole is an error in place of the page: the walk
         // stands before it, and ends there.
@@ -301,6 +296,14 @@ impl Walk {
             error: step.error,
             after_error,
         })
+    }
+
+    /// The whole body as JSON, for a custom rule: parsed for it alone.
+    fn whole_body(&self, bytes: Option<&[u8]>) -> Option<serde_json::Value> {
+        if !matches!(self.settings.strategy.kind, Kind::Custom(_)) {
+            return None;
+        }
+        serde_json::from_slice(bytes?).ok()
     }
 
     /// Whether the page `sample` describes may be delivered at all: not a
