@@ -60,6 +60,9 @@ pub(crate) enum Kind {
         variable: Option<String>,
     },
     Custom(CustomRule),
+    Continuation {
+        pointer: String,
+    },
 }
 
 /// Where a strategy reads the next page's token from, in a response.
@@ -332,6 +335,25 @@ impl Strategy {
 }
 
 impl Strategy {
+    /// Continuation objects (MediaWiki's `continue`): every member of the
+    /// object at the JSON pointer `pointer` becomes a query parameter of the
+    /// next request, beside the original ones; the parameters the last
+    /// object set (all named `…continue` in MediaWiki) are replaced. Ends
+    /// when the object is absent or empty. [`Strategy::auto`] takes it for a
+    /// top-level `continue` object by itself.
+    ///
+    /// ```
+    /// let wiki = pagewalk::Strategy::continuation("/continue");
+    /// # let _ = wiki;
+    /// ```
+    pub fn continuation(pointer: impl Into<String>) -> Strategy {
+        Strategy {
+            kind: Kind::Continuation {
+                pointer: pointer.into(),
+            },
+        }
+    }
+
     /// A rule you write, for an API no built-in rule knows. After every page,
     /// `rule` sees the [`PageResponse`] (the request sent, the status, the
     /// headers, the whole body as JSON, the number of items) and returns the
@@ -389,6 +411,7 @@ impl fmt::Display for Strategy {
                 variable: Some(variable),
             } => write!(f, "GraphQL connection (cursor in ${variable})"),
             Kind::Custom(_) => write!(f, "custom"),
+            Kind::Continuation { pointer } => write!(f, "continuation object at {pointer}"),
         }
     }
 }

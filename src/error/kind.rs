@@ -170,6 +170,9 @@ pub enum ErrorKind {
     RepeatedPage {
         /// The number of the page it repeats.
         first_page: u64,
+        /// What to pass when the repeat is likely pagewalk's guess (an
+        /// auto-detected parameter the API ignores), if it is.
+        hint: Option<String>,
     },
 
     /// Too many pages in a row were empty while still pointing to a next page.
@@ -282,9 +285,11 @@ impl ErrorKind {
                 "next page {} was already fetched as page {first_page}; the API is looping",
                 escape(next)
             ),
-            ErrorKind::RepeatedPage { first_page } => write!(
+            ErrorKind::RepeatedPage { first_page, hint } => write!(
                 f,
-                "the same items as page {first_page}: the API serves the same page again"
+                "the same items as page {first_page}: the API serves the same page again{}",
+                hint.as_ref()
+                    .map_or(String::new(), |hint| format!("; {}", escape(hint)))
             ),
             ErrorKind::TooManyEmptyPages { count } => write!(
                 f,

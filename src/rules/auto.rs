@@ -1,205 +1,255 @@
-//! Auto-detection: which style a response speaks.
+//! Auto-detection: the way forward a response gives, by rules stated once
+//! and tried in this order (the README's table repeats them):
+//!
+//! 1. a GraphQL connection, for a request with a `query`;
+//! 2. a flag that says this is the last page (`has_more: false`,
+//!    `isLast: true`, `done: true`, `endOfRecords: true`, ...) ends the walk,
+//!    whatever next link lingers; a flag that says more, next to one that
+//!    says the end, is an error;
+//! 3. the `Link` header's `rel="next"`;
+//! 4. a next-page URL in the body (absolute, host-relative or only a query
+//!    string, or an object's `href`/`uri`/`url`/`link`); two that disagree
+//!    are an error;
+//! 5. a `continue` object, every member of which goes into the query
+//!    (MediaWiki);
+//! 6. a token, sent back under its name without `next` (`nextPageToken` as
+//!    `pageToken`) or under its own (`continue`, `after`, `offset`);
+//!    Notion's list object sends `next_cursor` back as `start_cursor`;
+//! 7. a Stripe list (`"object": "list"`, `has_more`): the last item's `id`
+//!    as `starting_after`;
+//! 8. a page number and a page count or total (`page`/`total_pages`,
+//!    `page`/`nbPages` from 0, `current_page`/`last_page`);
+//! 9. a position and a total or a flag (`skip`/`total`, `startAt`/`total`,
+//!    `offset`/`endOfRecords`, `Content-Range`).
+//!
+//! On an empty page, a token or URL that repeats the request is the end.
+//! Otherwise a page that offers nothing ends the walk, unless
+//! [`evidence`](super::evidence) says there is more: then it is an error.
 
 use serde_json::Value;
 
-use super::step::{Next, Problem, end_or_more, follow, follow_url, keyset, link_next};
+use super::evidence::{cursor_hint, echoes, more_pages, page_param};
+use super::signals::{Field, Signals};
+use super::step::{
+    Next, Problem, continue_with, end_or_more, follow, follow_url, keyset, link_next, resolve,
+};
+use super::vocabulary::{normalized, parameter_for};
 use super::{PageView, graphql, shape};
+use crate::request::get_param;
 use crate::{Strategy, Target};
 
+/// One rule: the next step, if the response speaks its style.
+type Rule = fn(&PageView<'_>, &Signals<'_>) -> Option<Result<Next, Problem>>;
+
 /// The next step of [`Strategy::auto`].
-pub(super) fn next_step(page: &PageView<'_>, has_more: Option<bool>) -> Result<Next, Problem> {
+pub(super) fn next_step(page: &PageView<'_>, signals: &Signals<'_>) -> Result<Next, Problem> {
     if graphql::is_query(page.request) && shape::connection_of(page.items_pointer).is_some() {
         return graphql::next_step(page, None, Strategy::graphql());
+    }
+    if says_last(signals)? {
+        return Ok(Next::End);
     }
     if let Some(next) = link_next(page)? {
         return Ok(next);
     }
-    if has_more == Some(false) {
-        return Ok(Next::End);
-    }
-    for pointer in shape::NEXT_URL_POINTERS {
-        if let Some(text) =
-            shape::url_at(page.envelope, pointer).filter(|text| shape::looks_like_url(text))
-        {
-            return follow_url(page, text, Strategy::next_url(*pointer));
-        }
-    }
-    for (pointer, param) in shape::CURSOR_POINTERS {
-        match page.envelope.pointer(pointer) {
-            Some(Value::String(text)) if text.is_empty() => {}
-            Some(Value::String(_) | Value::Number(_)) if page.request.body().is_some() => {
-                return Err(cursor_for_a_body(page, pointer));
-            }
-            Some(value @ (Value::String(_) | Value::Number(_))) => {
-                let via = Strategy::cursor(*pointer, *param);
-                return follow(page, &Target::query(*param), value, via);
-            }
-            _ => {}
-        }
-    }
-    if page.envelope.get("object") == Some(&Value::String("list".into())) && has_more == Some(true)
-    {
-        let via = Strategy::keyset("starting_after", "/id");
-        return keyset(page, has_more, &Target::query("starting_after"), "/id", via);
-    }
-    end_or_more(page)
+    let rules: [Rule; 6] = [next_url, continuation, cursor, stripe, page_number, offset];
+    rules
+        .iter()
+        .find_map(|rule| rule(page, signals))
+        .unwrap_or_else(|| end_or_more(page))
 }
 
-/// A cursor in the answer to a request with a body: it may go back in the
-/// body (Notion's `start_cursor`) or in the query, and guessing wrong would
-/// fetch the first page again.
-fn cursor_for_a_body(page: &PageView<'_>, pointer: &str) -> Problem {
-    Problem::MoreButNotFound {
-        evidence: format!(
-            "a cursor at {pointer}, in the answer to a {} with a JSON body",
-            page.request.method()
-        ),
-        hint: format!(
-            "say where the cursor goes back: .strategy(Strategy::cursor(\"{pointer}\", \
-             Target::body(\"/start_cursor\"))) for a body field such as Notion's, or \
-             Strategy::cursor(\"{pointer}\", \"cursor\") for a query parameter \
-             (CLI: --cursor {pointer} --cursor-body /start_cursor)"
-        ),
+/// Whether a flag says this is the last page; `Err` when another says more.
+fn says_last(signals: &Signals<'_>) -> Result<bool, Problem> {
+    let last = signals.flags.iter().find(|(_, more)| !more);
+    let more = signals.flags.iter().find(|(_, more)| *more);
+    match (last, more) {
+        (Some((last, _)), Some((more, _))) => Err(Problem::MoreButNotFound {
+            evidence: format!(
+                "{} is {} but {} is {}",
+                more.pointer, more.value, last.pointer, last.value
+            ),
+            hint: "the response contradicts itself: choose a Strategy explicitly".into(),
+        }),
+        (Some(_), None) => Ok(true),
+        _ => Ok(false),
     }
+}
+
+/// Rule 4: the body's next-page URL.
+fn next_url(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let first = signals.next_urls.first()?;
+    let text = first.value.as_str()?;
+    let target = resolve(page, text).ok();
+    if let Some(other) = signals.next_urls.iter().find(|other| {
+        other
+            .value
+            .as_str()
+            .is_some_and(|url| resolve(page, url).ok() != target)
+    }) {
+        return Some(Err(Problem::MoreButNotFound {
+            evidence: format!(
+                "{} and {} name different next pages",
+                first.pointer, other.pointer
+            ),
+            hint: format!(
+                "choose one: .strategy(Strategy::next_url(\"{}\")) (CLI: --next {})",
+                first.pointer, first.pointer
+            ),
+        }));
+    }
+    if page.item_count == 0 && target.as_ref() == Some(page.request.url()) {
+        return Some(Ok(Next::End));
+    }
+    Some(follow_url(page, text, Strategy::next_url(&first.pointer)))
+}
+
+/// Rule 5: MediaWiki's `continue` object.
+fn continuation(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let field = signals.continuation.as_ref()?;
+    Some(continue_with(
+        page,
+        field.value,
+        Strategy::continuation(&field.pointer),
+    ))
+}
+
+/// Rule 6: a token, sent back as a query parameter.
+fn cursor(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let candidates: Vec<&Field<'_>> = signals.cursors.iter().collect();
+    let first = *candidates.first()?;
+    if echoes(page, first) {
+        // The token just sent, again: on an empty page, the end (Crossref,
+        // Europe PMC); on a full one, the API is not moving.
+        return (page.item_count == 0).then_some(Ok(Next::End));
+    }
+    let notion = page.envelope.get("object") == Some(&Value::String("list".into()))
+        && normalized(first.key) == "nextcursor";
+    let param = if notion {
+        "start_cursor".to_owned()
+    } else {
+        parameter_for(first.key)
+    };
+    if let Some(other) = candidates
+        .iter()
+        .skip(1)
+        .find(|other| parameter_for(other.key) != param && other.value != first.value)
+    {
+        return Some(Err(Problem::MoreButNotFound {
+            evidence: format!(
+                "two tokens, {} and {}, and nothing says which one leads on",
+                first.pointer, other.pointer
+            ),
+            hint: cursor_hint(&first.pointer, &param, page.request.body().is_some()),
+        }));
+    }
+    let target = match (page.request.body().is_some(), notion) {
+        (false, _) => Target::query(param.as_str()),
+        (true, true) => Target::body(format!("/{param}")),
+        (true, false) => {
+            return Some(Err(Problem::MoreButNotFound {
+                evidence: format!(
+                    "a cursor at {}, in the answer to a {} with a JSON body",
+                    first.pointer,
+                    page.request.method()
+                ),
+                hint: cursor_hint(&first.pointer, &param, true),
+            }));
+        }
+    };
+    let via = Strategy::cursor(first.pointer.as_str(), target.clone());
+    Some(follow(page, &target, first.value, via))
+}
+
+/// Rule 7: Stripe's list object.
+fn stripe(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let more = signals.more_flag().map(|(_, more)| *more);
+    if page.envelope.get("object") != Some(&Value::String("list".into())) || more != Some(true) {
+        return None;
+    }
+    let via = Strategy::keyset("starting_after", "/id");
+    Some(keyset(
+        page,
+        more,
+        &Target::query("starting_after"),
+        "/id",
+        via,
+    ))
+}
+
+/// Rule 8: a page number with a page count or a total.
+fn page_number(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let current = signals.current_page.as_ref()?;
+    let by_count = more_pages(page, signals);
+    let by_total = signals.total().map(|total| page.items_seen < total);
+    let more = match (by_count, by_total) {
+        (None, None) => return None,
+        (by_count, by_total) => by_count.unwrap_or(true) && by_total.unwrap_or(true),
+    };
+    if !more || page.item_count == 0 {
+        return Some(end_or_more(page));
+    }
+    let param = sent_as(page, &current.key, current.value)
+        .unwrap_or_else(|| page_param(&current.key).to_owned());
+    let next = current.value.saturating_add(1);
+    let target = Target::query(param.as_str());
+    Some(follow(
+        page,
+        &target,
+        &Value::from(next),
+        Strategy::page_number(param.as_str()),
+    ))
+}
+
+/// Rule 9: a position with a total, a flag that says more, or a `Content-Range`.
+fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let (param, position, total) = match (&signals.position, signals.content_range) {
+        (Some(position), _) => {
+            let param = sent_as(page, &position.key, position.value)
+                .unwrap_or_else(|| position.key.clone());
+            (param, position.value, signals.total())
+        }
+        (None, Some(range)) => {
+            let start = range.items.map_or(0, |(first, _)| first);
+            let param = ["offset", "skip"]
+                .iter()
+                .find(|name| get_param(page.request.url(), name).is_some())
+                .unwrap_or(&"offset");
+            (param.to_string(), start, range.total)
+        }
+        _ => return None,
+    };
+    let flagged = signals.more_flag().is_some_and(|(_, more)| *more);
+    if total.is_none() && !flagged && signals.content_range.is_none() {
+        return None;
+    }
+    let next = position.saturating_add(page.item_count as u64);
+    if page.item_count == 0 || total.is_some_and(|total| next >= total) {
+        return Some(end_or_more(page));
+    }
+    let target = Target::query(param.as_str());
+    Some(follow(
+        page,
+        &target,
+        &Value::from(next),
+        Strategy::offset(param.as_str()),
+    ))
+}
+
+/// The request's query parameter that carries `value` under a name like
+/// `key`'s: how this API spells it (`page[number]`, `$skip`).
+fn sent_as(page: &PageView<'_>, key: &str, value: u64) -> Option<String> {
+    let key = normalized(key);
+    page.request
+        .url()
+        .query_pairs()
+        .find(|(name, sent)| {
+            let name = normalized(name);
+            (name == key || name.ends_with(&key) || name == "page" && key == "currentpage")
+                && sent.trim() == value.to_string()
+        })
+        .map(|(name, _)| name.into_owned())
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::Strategy;
-    use crate::rules::next::{Next, Problem};
-    use crate::rules::testing::response;
-    use serde_json::{Value, json};
-
-    #[test]
-    fn auto_prefers_link_header_then_body_url_then_cursor() {
-        let page = response(
-            "http://h/x?page=1",
-            json!({"data": [1], "next_page_url": "http://h/x?page=2"}),
-        )
-        .link("</x?page=9>; rel=\"next\"");
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?page=9");
-        let page = response(
-            "http://h/x",
-            json!({"items": [1], "nextCursor": "c2", "nextPageUrl": "/x?cursor=c2"}),
-        );
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?cursor=c2");
-        let page = response(
-            "http://h/x?limit=5&cursor=c1",
-            json!({"channels": [1], "response_metadata": {"next_cursor": "c2"}}),
-        );
-        assert_eq!(
-            page.next_url(Strategy::auto()),
-            "http://h/x?limit=5&cursor=c2"
-        );
-        let page = response(
-            "http://h/x?pageSize=2",
-            json!({"things": [1], "nextPageToken": "t"}),
-        );
-        assert_eq!(
-            page.next_url(Strategy::auto()),
-            "http://h/x?pageSize=2&pageToken=t"
-        );
-    }
-
-    #[test]
-    fn auto_reads_hal_odata_and_stripe() {
-        let hal = response(
-            "http://h/orders",
-            json!({"_links": {"next": {"href": "/orders?page=2"}}, "_embedded": {"orders": [1]}}),
-        );
-        assert_eq!(hal.next_url(Strategy::auto()), "http://h/orders?page=2");
-        let odata = response(
-            "http://h/People",
-            json!({"value": [1], "@odata.nextLink": "http://h/People?$skiptoken=8"}),
-        );
-        assert_eq!(
-            odata.next_url(Strategy::auto()),
-            "http://h/People?$skiptoken=8"
-        );
-        let stripe = response(
-            "http://h/v1/customers?limit=2&starting_after=cus_1",
-            json!({"object": "list", "has_more": true, "data": [{"id": "cus_2"}, {"id": "cus_3"}]}),
-        );
-        assert_eq!(
-            stripe.next_url(Strategy::auto()),
-            "http://h/v1/customers?limit=2&starting_after=cus_3"
-        );
-    }
-
-    #[test]
-    fn ends_on_null_empty_or_has_more_false() {
-        let ends = |body: Value| response("http://h/x", body).step(Strategy::auto());
-        assert_eq!(
-            ends(json!({"data": [1], "next_page_url": null})),
-            Ok(Next::End)
-        );
-        assert_eq!(
-            ends(json!({"channels": [1], "response_metadata": {"next_cursor": ""}})),
-            Ok(Next::End)
-        );
-        assert_eq!(
-            ends(json!({"items": [1], "hasMore": false, "nextCursor": "stale"})),
-            Ok(Next::End)
-        );
-        let sentry = response("http://h/x", json!([1]))
-            .link("<http://h/x?cursor=2>; rel=\"next\"; results=\"false\"");
-        assert_eq!(sentry.step(Strategy::auto()), Ok(Next::End));
-    }
-
-    #[test]
-    fn a_cursor_for_a_request_with_a_body_is_not_guessed_into_the_query() {
-        let url = url::Url::parse("http://h/v1/databases/d/query").unwrap();
-        let query = crate::Request::new(http::Method::POST, url).with_body(json!({"page_size": 2}));
-        let page = response(
-            "http://h/v1/databases/d/query",
-            json!({"object": "list", "results": [1], "next_cursor": "c2", "has_more": true}),
-        )
-        .to(query);
-        match page.step(Strategy::auto()) {
-            Err(Problem::MoreButNotFound { evidence, hint }) => {
-                assert!(
-                    evidence.contains("/next_cursor") && evidence.contains("POST"),
-                    "{evidence}"
-                );
-                assert!(hint.contains("Target::body"), "{hint}");
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn empty_page_with_a_cursor_is_followed() {
-        let page = response("http://h/x", json!({"items": [], "nextCursor": "c9"}));
-        assert_eq!(page.next_url(Strategy::auto()), "http://h/x?cursor=c9");
-    }
-
-    #[test]
-    fn never_ends_silently_when_the_api_says_there_is_more() {
-        let page = response(
-            "http://h/x",
-            json!({"data": [1], "current_page": 1, "last_page": 3}),
-        );
-        match page.step(Strategy::auto()) {
-            Err(Problem::MoreButNotFound { evidence, hint }) => {
-                assert_eq!(evidence, "current_page 1 < last_page 3");
-                assert!(hint.contains("page_number"), "{hint}");
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
-        let page = response("http://h/x", json!([1])).header("X-Next-Page", "2");
-        assert!(matches!(
-            page.step(Strategy::link_header()),
-            Err(Problem::MoreButNotFound { .. })
-        ));
-        let page = response(
-            "http://h/x",
-            json!({"data": [1], "has_more": true, "after": "z"}),
-        );
-        match page.step(Strategy::auto()) {
-            Err(Problem::MoreButNotFound { hint, .. }) => {
-                assert!(hint.contains("\"/after\""), "{hint}")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
-    }
-}
+mod tests;

@@ -1,116 +1,287 @@
-//! What says there are more pages, and what to suggest when nothing says
-//! how to reach them.
+//! What says there are more pages when no rule found the way to them, and
+//! what to pass then.
+//!
+//! Never a silent half: a page is the last one only when nothing in the
+//! response says otherwise. Evidence of more is any pagination signal no
+//! rule consumed (see [`Signals`]): a flag that says more, a next-page URL
+//! or a token, a `continue` object, a continuation header, a page count or
+//! a total not reached, a `Content-Range` short of its total,
+//! `X-Next-Page`. Evidence without a way forward is an error that names it
+//! and the flags that would follow it.
 
-use http::HeaderMap;
 use serde_json::Value;
 
-use super::shape::{current_page, field, last_page, total};
-use super::{PageView, lingering};
-
-/// Why the response claims there are more pages, if it does.
-pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<String> {
-    let (envelope, headers) = (page.envelope, page.headers);
-    if let Some(key) = ["has_more", "hasMore"]
-        .iter()
-        .find(|key| envelope.get(**key) == Some(&Value::Bool(true)))
-    {
-        return Some(format!("{key} is true"));
-    }
-    if let (Some(current), Some(last)) = (current_page(envelope), last_page(envelope, headers)) {
-        if current < last {
-            return Some(format!("current_page {current} < last_page {last}"));
-        }
-    }
-    if let Some(next) = headers
-        .get("X-Next-Page")
-        .and_then(|value| value.to_str().ok())
-    {
-        if !next.trim().is_empty() {
-            return Some(format!("X-Next-Page: {}", next.trim()));
-        }
-    }
-    if let Some((pointer, value)) = lingering::next_field(page) {
-        return Some(format!(
-            "{pointer} is {value}, and no rule of this strategy read it"
-        ));
-    }
-    if !total_counts_items(envelope, headers) {
-        return None;
-    }
-    let total = total(envelope, headers)?;
-    // `to` (Laravel) is the exact position of this page's last item; otherwise
-    // count what this walk has seen.
-    let reached = field(envelope, "/to")
-        .or_else(|| field(envelope, "/meta/to"))
-        .unwrap_or(page.items_seen);
-    (page.item_count > 0 && reached < total)
-        .then(|| format!("total is {total}, only {reached} items reached"))
-}
+use super::PageView;
+use super::signals::{Field, Signals};
+use super::vocabulary::{normalized, parameter_for};
+use crate::text::{excerpt, redact};
 
 /// Keys that sit beside a top-level `total` when it counts the collection's
 /// items, and not, say, an amount of money.
 const PAGINATION_KEYS: &[&str] = &[
-    "per_page",
-    "perPage",
+    "perpage",
     "page",
-    "current_page",
-    "last_page",
+    "currentpage",
+    "lastpage",
     "limit",
     "offset",
+    "skip",
+    "startat",
     "from",
     "to",
     "next",
     "links",
-    "_links",
-    "has_more",
-    "hasMore",
     "paging",
     "pages",
     "pagination",
+    "hasmore",
 ];
 
-/// Whether the total is surely a number of items, so that not reaching it
-/// means data is missing: a header, a `meta` field, or a top-level field beside
-/// pagination fields.
-fn total_counts_items(envelope: &Value, headers: &HeaderMap) -> bool {
-    let in_headers = ["Total", "X-Total", "X-Total-Count"]
-        .iter()
-        .any(|name| headers.contains_key(*name));
-    let in_meta = envelope
-        .pointer("/meta/total")
-        .or_else(|| envelope.pointer("/meta/total_count"))
-        .or_else(|| envelope.pointer("/hits/total"))
-        .is_some();
-    let beside_pagination = PAGINATION_KEYS
-        .iter()
-        .any(|key| envelope.get(*key).is_some());
-    in_headers || in_meta || beside_pagination
+/// Why the response says there are more pages, and what to pass to reach
+/// them; `None` when nothing does.
+pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
+    let signals = Signals::read(page.envelope, page.headers);
+    if let Some((field, true)) = signals.more_flag() {
+        return Some((
+            format!("{} is {}", field.pointer, field.value),
+            hint(page, &signals),
+        ));
+    }
+    if let Some(next) = page
+        .headers
+        .get("X-Next-Page")
+        .and_then(|value| value.to_str().ok())
+        .filter(|next| !next.trim().is_empty())
+    {
+        return Some((
+            format!("X-Next-Page: {}", next.trim()),
+            hint(page, &signals),
+        ));
+    }
+    if let Some(field) = unread_way_forward(page, &signals) {
+        let evidence = format!(
+            "{} is {}, and no rule of this strategy read it",
+            field.pointer,
+            shown(field.value)
+        );
+        return Some((evidence, hint(page, &signals)));
+    }
+    if let Some((name, _)) = signals
+        .continuation_header
+        .as_ref()
+        .filter(|_| page.item_count > 0)
+    {
+        return Some((
+            format!("the response header {name} is set"),
+            hint(page, &signals),
+        ));
+    }
+    if let (Some(current), Some(count)) = (&signals.current_page, &signals.page_count) {
+        if more_pages(page, &signals) == Some(true) {
+            return Some((
+                format!(
+                    "{} {} of {} {}",
+                    current.key, current.value, count.key, count.value
+                ),
+                hint(page, &signals),
+            ));
+        }
+    }
+    if let Some(range) = signals.content_range {
+        if let (Some((_, last)), Some(total)) = (range.items, range.total) {
+            if last.saturating_add(1) < total {
+                return Some((
+                    format!("Content-Range ends at {last} of {total}"),
+                    hint(page, &signals),
+                ));
+            }
+        }
+    }
+    total_not_reached(page, &signals).map(|evidence| (evidence, hint(page, &signals)))
 }
 
-/// A strategy to suggest, from the names in the body.
-pub(crate) fn hint(page: &PageView<'_>) -> String {
-    let envelope = page.envelope;
-    if let Some((pointer, _)) = lingering::next_field(page) {
-        return lingering::hint(page, &pointer);
+/// Whether the page count says more pages follow this one: pages count from
+/// 0 when this one is page 0, or when the pages before it hold exactly
+/// `page * per_page` items (Algolia's `page` and `nbPages`).
+pub(crate) fn more_pages(page: &PageView<'_>, signals: &Signals<'_>) -> Option<bool> {
+    let current = signals.current_page.as_ref()?.value;
+    let count = signals.page_count.as_ref()?.value;
+    let before = page.items_seen.saturating_sub(page.item_count as u64);
+    let from_zero = current == 0
+        || signals
+            .per_page
+            .as_ref()
+            .is_some_and(|per_page| current.saturating_mul(per_page.value) == before && before > 0);
+    let last = if from_zero {
+        count.saturating_sub(1)
+    } else {
+        count
+    };
+    Some(current < last)
+}
+
+/// A next-page URL, token or `continue` object of a non-empty page that
+/// no rule read, unless it only repeats what the request sent.
+fn unread_way_forward<'a>(page: &PageView<'_>, signals: &'a Signals<'a>) -> Option<&'a Field<'a>> {
+    let says_last = signals.flags.iter().any(|(_, more)| !more);
+    if page.item_count == 0 || says_last {
+        return None;
     }
-    if current_page(envelope).is_some() {
-        return "try .strategy(Strategy::page_number(\"page\"))".into();
-    }
-    let promising = envelope.as_object().and_then(|object| {
-        object.keys().find(|key| {
-            let key = key.to_ascii_lowercase();
-            ["cursor", "token", "after", "next"]
-                .iter()
-                .any(|word| key.contains(word))
+    signals
+        .next_urls
+        .iter()
+        .chain(signals.cursors.iter())
+        .chain(signals.continuation.iter())
+        .find(|field| !echoes(page, field))
+}
+
+/// Whether `field` repeats a parameter of the request under the name it
+/// would go back as (the position just asked for, not the next one).
+pub(crate) fn echoes(page: &PageView<'_>, field: &Field<'_>) -> bool {
+    let Value::String(text) = field.value else {
+        return match field.value {
+            Value::Number(number) => sent(page, &parameter_for(field.key), &number.to_string()),
+            _ => false,
+        };
+    };
+    sent(page, &parameter_for(field.key), text.trim())
+}
+
+fn sent(page: &PageView<'_>, name: &str, value: &str) -> bool {
+    let name = normalized(name);
+    let in_query = page
+        .request
+        .url()
+        .query_pairs()
+        .any(|(key, sent)| normalized(&key) == name && sent == value);
+    let in_body = page
+        .request
+        .body()
+        .is_some_and(|body| body_has(body, &name, value, 0));
+    in_query || in_body
+}
+
+fn body_has(body: &Value, name: &str, value: &str, depth: usize) -> bool {
+    let Value::Object(object) = body else {
+        return false;
+    };
+    object.iter().any(|(key, field)| match field {
+        Value::String(text) => normalized(key) == name && text == value,
+        Value::Number(number) => normalized(key) == name && number.to_string() == value,
+        Value::Object(_) if depth < 4 => body_has(field, name, value, depth + 1),
+        _ => false,
+    })
+}
+
+/// A total the walk has not reached, when it surely counts items: a header,
+/// a `meta` or nested field, or a top-level field beside pagination fields.
+fn total_not_reached(page: &PageView<'_>, signals: &Signals<'_>) -> Option<String> {
+    let total = signals.total.as_ref()?;
+    let surely_items = total.pointer.starts_with("header")
+        || total.pointer.matches('/').count() > 1
+        || page.envelope.as_object().is_some_and(|object| {
+            object
+                .keys()
+                .any(|key| PAGINATION_KEYS.contains(&normalized(key).as_str()))
         })
-    });
-    match promising {
-        Some(key) => format!(
-            "if \"{key}\" is a cursor, try .strategy(Strategy::cursor(\"/{key}\", \"cursor\"))"
-        ),
-        None => {
-            "choose a Strategy explicitly: next_url, cursor, page_number, offset or keyset".into()
-        }
+        || signals.position.is_some();
+    if !surely_items || page.item_count == 0 {
+        return None;
+    }
+    // Laravel's `to` is the exact position of this page's last item.
+    let reached = ["/to", "/meta/to"]
+        .iter()
+        .find_map(|pointer| page.envelope.pointer(pointer).and_then(Value::as_u64))
+        .unwrap_or(page.items_seen);
+    (reached < total.value).then(|| {
+        format!(
+            "{} is {}, only {reached} items reached",
+            total.key, total.value
+        )
+    })
+}
+
+/// What to pass to follow the evidence in `signals`.
+fn hint(page: &PageView<'_>, signals: &Signals<'_>) -> String {
+    let body = page.request.body().is_some();
+    if let Some(field) = unread_way_forward(page, signals) {
+        return if signals
+            .next_urls
+            .iter()
+            .any(|url| url.pointer == field.pointer)
+        {
+            format!(
+                "if it is the next page's URL, pass .strategy(Strategy::next_url(\"{0}\")) (CLI: --next {0})",
+                field.pointer
+            )
+        } else if signals
+            .continuation
+            .as_ref()
+            .is_some_and(|object| object.pointer == field.pointer)
+        {
+            format!(
+                "pass .strategy(Strategy::continuation(\"{0}\")) (CLI: --continue {0})",
+                field.pointer
+            )
+        } else {
+            cursor_hint(&field.pointer, &parameter_for(field.key), body)
+        };
+    }
+    if let Some((name, _)) = &signals.continuation_header {
+        let target = if body {
+            "--cursor-body /POINTER"
+        } else {
+            "--cursor-param NAME"
+        };
+        return format!(
+            "if it carries the next page's token, pass .strategy(Strategy::cursor(Token::header(\"{name}\"), \"NAME\")) \
+             with the parameter the API takes it back as (CLI: --cursor-header {name} {target})"
+        );
+    }
+    if let Some(current) = &signals.current_page {
+        let param = page_param(&current.key);
+        return format!(
+            "try .strategy(Strategy::page_number(\"{param}\")) (CLI: --page-param {param})"
+        );
+    }
+    if let Some(position) = &signals.position {
+        let key = &position.key;
+        return format!("try .strategy(Strategy::offset(\"{key}\")) (CLI: --offset-param {key})");
+    }
+    "choose a Strategy explicitly: next_url, cursor, page_number, offset, keyset or custom".into()
+}
+
+/// The hint for a token at `pointer`, going back as `param`.
+pub(crate) fn cursor_hint(pointer: &str, param: &str, body: bool) -> String {
+    if body {
+        format!(
+            "if it is a cursor, say where it goes back, e.g. \
+             .strategy(Strategy::cursor(\"{pointer}\", Target::body(\"/{param}\"))) \
+             (CLI: --cursor {pointer} --cursor-body /{param})"
+        )
+    } else {
+        format!(
+            "if it is a cursor, pass .strategy(Strategy::cursor(\"{pointer}\", \"{param}\")) \
+             with the parameter the API takes it back as (CLI: --cursor {pointer} --cursor-param {param})"
+        )
+    }
+}
+
+/// The query parameter a page-number field suggests: `current_page` is
+/// asked for as `page`.
+pub(crate) fn page_param(key: &str) -> &str {
+    match normalized(key).as_str() {
+        "currentpage" | "pageindex" => "page",
+        _ => key,
+    }
+}
+
+/// A value as an error message shows it: short, URLs redacted.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("\"{}\"", excerpt(redact(text).as_bytes(), 80)),
+        Value::Object(_) => excerpt(value.to_string().as_bytes(), 80),
+        other => other.to_string(),
     }
 }
 
@@ -125,13 +296,14 @@ mod tests {
         response("http://h/x", body)
             .seen(seen)
             .with_view(more_evidence)
+            .map(|(evidence, _)| evidence)
     }
 
     #[test]
-    fn evidence_of_more_pages() {
+    fn flags_headers_counts_and_totals() {
         assert_eq!(
             evidence(json!({"data": [1], "has_more": true}), 1).as_deref(),
-            Some("has_more is true")
+            Some("/has_more is true")
         );
         assert_eq!(
             evidence(
@@ -139,14 +311,17 @@ mod tests {
                 1
             )
             .as_deref(),
-            Some("current_page 1 < last_page 2")
+            Some("current_page 1 of last_page 2")
         );
         let next_page = |value: &str| {
             response("http://h/x", json!({"data": [1]}))
                 .header("X-Next-Page", value)
                 .with_view(more_evidence)
         };
-        assert_eq!(next_page("3").as_deref(), Some("X-Next-Page: 3"));
+        assert_eq!(
+            next_page("3").map(|e| e.0).as_deref(),
+            Some("X-Next-Page: 3")
+        );
         assert!(next_page("").is_none());
         let paged = |total: u64| json!({"data": [1, 2, 3, 4, 5], "total": total, "per_page": 5});
         assert!(evidence(paged(10), 5).is_some());
@@ -160,17 +335,77 @@ mod tests {
         // A lone `total` may be money, not a count of items.
         assert!(evidence(json!({"data": [1, 2], "total": 1999}), 2).is_none());
         assert!(evidence(json!({"data": [1], "has_more": false}), 1).is_none());
-        // Elasticsearch's total counts hits.
-        let hits = json!({"hits": {"total": {"value": 23, "relation": "eq"}, "hits": [1]}});
-        assert!(evidence(hits, 4).is_some());
-        // A next field no rule read.
+        let range = response("http://h/x", json!([1])).header("Content-Range", "0-4/23");
         assert_eq!(
+            range.with_view(more_evidence).map(|e| e.0).as_deref(),
+            Some("Content-Range ends at 4 of 23")
+        );
+        let azure = response("http://h/x", json!({"count": 1, "value": [1]}))
+            .header("x-ms-continuationtoken", "abc");
+        let (evidence, hint) = azure.with_view(more_evidence).expect("evidence");
+        assert_eq!(
+            evidence,
+            "the response header x-ms-continuationtoken is set"
+        );
+        assert!(
+            hint.contains("--cursor-header x-ms-continuationtoken"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn a_way_forward_nobody_read_is_evidence_with_its_flags() {
+        let hubspot = json!({"results": [1], "paging": {"next": {"after": "10"}}});
+        let (said, hint) = response("http://h/x", hubspot)
+            .with_view(more_evidence)
+            .unwrap();
+        assert_eq!(
+            said,
+            "/paging/next/after is \"10\", and no rule of this strategy read it"
+        );
+        assert!(
+            hint.contains("--cursor /paging/next/after --cursor-param after"),
+            "{hint}"
+        );
+        let wiki = json!({"query": {"allcategories": [1]}, "continue": {"accontinue": "B", "continue": "-||"}});
+        let (_, hint) = response("http://h/x", wiki)
+            .with_view(more_evidence)
+            .unwrap();
+        assert!(hint.contains("--continue /continue"), "{hint}");
+        // The cursor just sent, echoed back, is not a way forward.
+        let echo = response("http://h/x?cursor=c1", json!({"data": [1], "cursor": "c1"}));
+        assert!(echo.with_view(more_evidence).is_none());
+        // Nor is anything on an empty page, nor a cursor the page calls the last.
+        assert!(evidence(json!({"data": [], "next-cursor": "c"}), 0).is_none());
+        assert!(
             evidence(
-                json!({"results": [1], "paging": {"next": {"after": "10"}}}),
+                json!({"data": [1], "isLast": true, "nextPageToken": "t"}),
                 1
             )
-            .as_deref(),
-            Some("/paging/next/after is \"10\", and no rule of this strategy read it")
+            .is_none()
         );
+    }
+
+    #[test]
+    fn pages_counted_from_zero() {
+        let algolia = |page: u64, seen: u64| {
+            response(
+                "http://h/x",
+                json!({"hits": [1, 2, 3, 4, 5], "page": page, "nbPages": 5, "hitsPerPage": 5}),
+            )
+            .seen(seen)
+            .with_view(|view| more_pages(view, &Signals::read(view.envelope, view.headers)))
+        };
+        assert_eq!(algolia(0, 5), Some(true));
+        assert_eq!(algolia(3, 20), Some(true));
+        assert_eq!(algolia(4, 25), Some(false));
+        let tmdb = |page: u64| {
+            response(
+                "http://h/x",
+                json!({"results": [1], "page": page, "total_pages": 2}),
+            )
+            .with_view(|view| more_pages(view, &Signals::read(view.envelope, view.headers)))
+        };
+        assert_eq!((tmdb(1), tmdb(2)), (Some(true), Some(false)));
     }
 }

@@ -8,14 +8,15 @@ pub(crate) mod decode;
 mod evidence;
 pub(crate) mod failure;
 pub(crate) mod graphql;
-mod lingering;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;
+mod signals;
 mod step;
 mod target;
 #[cfg(test)]
 mod testing;
 mod view;
+mod vocabulary;
 
 pub(crate) use view::PageView;

@@ -5,8 +5,9 @@
 
 use serde_json::Value;
 
+use super::signals::Signals;
 pub(crate) use super::step::{Next, Problem};
-use super::step::{end_or_more, follow, follow_url, invalid, keyset, link_next};
+use super::step::{continue_with, end_or_more, follow, follow_url, invalid, keyset, link_next};
 use super::target::{counter, read, read_token};
 use super::{PageView, auto, graphql, shape};
 use crate::Request;
@@ -14,9 +15,10 @@ use crate::custom::{CustomRule, PageResponse};
 use crate::strategy::{Kind, Strategy, Target, Token};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
-    let has_more = shape::has_more(page.envelope);
+    let signals = Signals::read(page.envelope, page.headers);
+    let has_more = signals.more_flag().map(|(_, more)| *more);
     match &strategy.kind {
-        Kind::Auto => auto::next_step(page, has_more),
+        Kind::Auto => auto::next_step(page, &signals),
         Kind::LinkHeader => match link_next(page)? {
             Some(next) => Ok(next),
             None => end_or_more(page),
@@ -37,6 +39,10 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
             graphql::next_step(page, variable.as_deref(), strategy.clone())
         }
         Kind::Custom(rule) => custom(page, rule, strategy),
+        Kind::Continuation { pointer } => match page.envelope.pointer(pointer) {
+            None | Some(Value::Null) => end_or_more(page),
+            Some(object) => continue_with(page, object, strategy.clone()),
+        },
     }
 }
 

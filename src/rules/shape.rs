@@ -7,32 +7,12 @@
 use http::HeaderMap;
 use serde_json::Value;
 
+use super::signals::Signals;
+use super::vocabulary::URL_MEMBERS;
 use crate::json_pointer;
 
 /// Field names that hold the items, in order of preference.
 pub(crate) const ITEM_KEYS: &[&str] = &["data", "items", "results", "value", "records", "entries"];
-
-/// Pointers to a next-page URL in the body, in order of preference. Each may
-/// hold a string, or an object whose `href` is one (HAL, JSON:API).
-pub(crate) const NEXT_URL_POINTERS: &[&str] = &[
-    "/next_page_url",   // Laravel
-    "/links/next",      // JSON:API, Laravel API resources
-    "/next",            // Django REST framework
-    "/nextPageUrl",     //
-    "/_links/next",     // HAL
-    "/@odata.nextLink", // OData
-    "/nextLink",        // Azure
-    "/paging/next",     // Facebook Graph
-];
-
-/// Pointers to a cursor in the body, with the query parameter it is sent back as.
-pub(crate) const CURSOR_POINTERS: &[(&str, &str)] = &[
-    ("/nextCursor", "cursor"),
-    ("/next_cursor", "cursor"),
-    ("/response_metadata/next_cursor", "cursor"), // Slack
-    ("/meta/next_cursor", "cursor"),
-    ("/nextPageToken", "pageToken"), // Google
-];
 
 /// Where the items are: `""` for a root array, else a JSON pointer; `Err` lists
 /// the top-level keys so the error can suggest `items_at`.
@@ -70,6 +50,12 @@ pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
         if let Some(key) = single_array_key(embedded) {
             return Ok(format!("/_embedded/{}", json_pointer::escape(key)));
         }
+    }
+    // Others in the one
+    // object that holds an array (Crossref's `message.items`, Europe PMC's
+    // `resultList.result`, MediaWiki's `query.<list>`).
+    if let Some(pointer) = nested_items(object, "", 0) {
+        return Ok(pointer);
     }
     Err(object.keys().cloned().collect())
 }
@@ -116,26 +102,40 @@ pub(crate) fn connection_of(items: &str) -> Option<&str> {
         .filter(|connection| connection.starts_with("/data"))
 }
 
+/// The items inside the one field of `object` that is an object holding an
+/// array, two levels down at most: its usual name, or its only array.
+fn nested_items(
+    object: &serde_json::Map<String, Value>,
+    path: &str,
+    depth: usize,
+) -> Option<String> {
+    if depth >= 2 {
+        return None;
+    }
+    let mut holders = object.iter().filter_map(|(key, value)| match value {
+        Value::Object(inner) if inner.values().any(Value::is_array) => Some((key, inner)),
+        _ => None,
+    });
+    let (key, inner) = match (holders.next(), holders.next()) {
+        (Some(one), None) => one,
+        _ => return None,
+    };
+    let path = format!("{path}/{}", json_pointer::escape(key));
+    ITEM_KEYS
+        .iter()
+        .copied()
+        .find(|name| inner.get(*name).is_some_and(Value::is_array))
+        .or_else(|| single_array_key(inner))
+        .map(|name| format!("{path}/{}", json_pointer::escape(name)))
+        .or_else(|| nested_items(inner, &path, depth + 1))
+}
+
 fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
     let mut arrays = object.iter().filter(|(_, value)| value.is_array());
     match (arrays.next(), arrays.next()) {
         (Some((key, _)), None) => Some(key),
         _ => None,
     }
-}
-
-/// A non-negative integer, also when sent as a string (`"150"`).
-pub(crate) fn as_count(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(number) => number.as_u64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A count at `pointer` in the body.
-pub(crate) fn field(body: &Value, pointer: &str) -> Option<u64> {
-    body.pointer(pointer).and_then(as_count)
 }
 
 /// A count in the header `name`.
@@ -145,67 +145,36 @@ pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<u64> {
 
 /// The total number of items in the collection, when the response gives it.
 pub(crate) fn total(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    let from_headers = ["Total", "X-Total", "X-Total-Count"]
-        .iter()
-        .find_map(|name| header(headers, name));
-    from_headers
-        .or_else(|| field(envelope, "/total"))
-        .or_else(|| field(envelope, "/meta/total"))
-        .or_else(|| field(envelope, "/total_count"))
-        .or_else(|| field(envelope, "/meta/total_count"))
-        .or_else(|| elasticsearch_total(envelope))
-        // `count` is the total only in Django REST framework's envelope; elsewhere
-        // (e.g. cursor APIs) it counts the items of the current page.
-        .or_else(|| {
-            envelope
-                .get("results")
-                .and(envelope.get("next"))
-                .and_then(|_| field(envelope, "/count"))
-        })
-}
-
-/// Elasticsearch's `hits.total`: a number before 7.0, then `{"value",
-/// "relation"}`, where only `"eq"` makes it a total (`"gte"` is a lower
-/// bound, past `track_total_hits`).
-fn elasticsearch_total(envelope: &Value) -> Option<u64> {
-    let total = envelope.get("hits")?.get("total")?;
-    match total.get("relation") {
-        None => field(envelope, "/hits/total"),
-        Some(relation) if relation == "eq" => field(envelope, "/hits/total/value"),
-        Some(_) => None,
-    }
-}
-
-/// `has_more` / `hasMore`, when present.
-pub(crate) fn has_more(envelope: &Value) -> Option<bool> {
-    ["has_more", "hasMore"]
-        .iter()
-        .find_map(|key| envelope.get(*key).and_then(Value::as_bool))
+    Signals::read(envelope, headers).total()
 }
 
 /// The page number the body says this is.
 pub(crate) fn current_page(envelope: &Value) -> Option<u64> {
-    field(envelope, "/current_page").or_else(|| field(envelope, "/meta/current_page"))
+    Signals::read(envelope, &HeaderMap::new())
+        .current_page
+        .map(|count| count.value)
 }
 
-/// The number of the last page, when the response gives it directly.
+/// The number of the last page (or the number of pages), when the response
+/// gives it directly.
 pub(crate) fn last_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    field(envelope, "/last_page")
-        .or_else(|| field(envelope, "/meta/last_page"))
-        .or_else(|| field(envelope, "/total_pages"))
-        .or_else(|| field(envelope, "/meta/total_pages"))
-        .or_else(|| field(envelope, "/totalPages"))
+    Signals::read(envelope, headers)
+        .page_count
+        .map(|count| count.value)
         .or_else(|| header(headers, "X-Total-Pages"))
 }
 
-/// The page size the response states: `Per-Page`, `X-Per-Page`, `per_page`
-/// or `meta.per_page`.
+/// The page size the response states: `Per-Page`, `X-Per-Page`, or a body
+/// field (`per_page`, `pageSize`, `limit`, ...).
 pub(crate) fn per_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
     ["Per-Page", "X-Per-Page"]
         .iter()
         .find_map(|name| header(headers, name))
-        .or_else(|| field(envelope, "/per_page"))
-        .or_else(|| field(envelope, "/meta/per_page"))
+        .or_else(|| {
+            Signals::read(envelope, headers)
+                .per_page
+                .map(|count| count.value)
+        })
 }
 
 /// How many pages the response says there are: given directly, or as the
@@ -217,22 +186,16 @@ pub(crate) fn page_count(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
     })
 }
 
-/// A string that looks like a URL rather than an opaque token.
-pub(crate) fn looks_like_url(text: &str) -> bool {
-    let text = text.trim();
-    text.starts_with("http://")
-        || text.starts_with("https://")
-        || text.starts_with('/')
-        || text.starts_with('?')
-}
-
-/// The next-page URL at `pointer`: a string, or an object whose `href` is one.
+/// The next-page URL at `pointer`: a string, or an object whose `href`
+/// (or `uri`, `url`, `link`) is one.
 /// `None` for absent, `null` or empty.
 pub(crate) fn url_at<'a>(envelope: &'a Value, pointer: &str) -> Option<&'a str> {
     let value = envelope.pointer(pointer)?;
     let text = match value {
         Value::String(text) => text,
-        Value::Object(object) => object.get("href")?.as_str()?,
+        Value::Object(object) => URL_MEMBERS
+            .iter()
+            .find_map(|member| object.get(*member)?.as_str())?,
         _ => return None,
     };
     (!text.trim().is_empty()).then_some(text.trim())
@@ -330,11 +293,10 @@ mod tests {
         assert_eq!(url_at(&body, "/links/next"), Some("/p2"));
         assert_eq!(url_at(&body, "/next"), None);
         assert_eq!(url_at(&body, "/x"), None);
-        assert!(
-            looks_like_url("https://h/x")
-                && looks_like_url("/x?page=2")
-                && looks_like_url("?page=2")
+        let asana = json!({"next_page": {"offset": "eyJ", "uri": "https://a/tasks?offset=eyJ"}});
+        assert_eq!(
+            url_at(&asana, "/next_page"),
+            Some("https://a/tasks?offset=eyJ")
         );
-        assert!(!looks_like_url("dGVhbTpDMDYxRkE1UEI="));
     }
 }

@@ -6,7 +6,9 @@ use serde_json::Value;
 use super::target::write;
 use super::{PageView, evidence};
 use crate::link_header::find_rel;
+use crate::request::with_param;
 use crate::{Request, Strategy, Target};
+use url::Url;
 
 /// Where the walk goes after a page.
 // Short-lived, one per page: boxing `Follow` would only add an allocation.
@@ -72,7 +74,7 @@ pub(crate) fn keyset(
 /// The next request to the URL `text`, resolved against where the page came
 /// from; it keeps the request's method and body.
 pub(crate) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Result<Next, Problem> {
-    match page.final_url.join(text) {
+    match resolve(page, text) {
         Ok(url) => Ok(Next::Follow {
             request: page.request.clone().with_url(url),
             via,
@@ -82,6 +84,23 @@ pub(crate) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Resu
             reason: error.to_string(),
         }),
     }
+}
+
+/// Where the next-page reference `text` leads from this page. A reference
+/// that is only a query string (`?after=NQ`, crates.io's and HubSpot's)
+/// names the parameters that change: they replace those of the same name
+/// in the page's URL, whose other parameters (the page size, the filters)
+/// are kept.
+pub(crate) fn resolve(page: &PageView<'_>, text: &str) -> Result<Url, url::ParseError> {
+    let text = text.trim();
+    let Some(query) = text.strip_prefix('?') else {
+        return page.final_url.join(text);
+    };
+    let mut url = page.final_url.clone();
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        url = with_param(&url, &name, &value);
+    }
+    Ok(url)
 }
 
 /// The next request: the one sent, with `value` written at `target`.
@@ -107,9 +126,48 @@ pub(crate) fn invalid(value: &Value, reason: &str) -> Problem {
 pub(crate) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
     match evidence::more_evidence(page) {
         None => Ok(Next::End),
-        Some(evidence) => Err(Problem::MoreButNotFound {
-            evidence,
-            hint: evidence::hint(page),
-        }),
+        Some((evidence, hint)) => Err(Problem::MoreButNotFound { evidence, hint }),
     }
+}
+
+/// The next request of a continuation walk (MediaWiki): the request sent,
+/// without its parameters named `…continue` (the last page's continuation),
+/// with every member of `object` as a query parameter. An empty object is
+/// the end.
+pub(crate) fn continue_with(
+    page: &PageView<'_>,
+    object: &Value,
+    via: Strategy,
+) -> Result<Next, Problem> {
+    let Value::Object(members) = object else {
+        return Err(invalid(object, "not an object of parameters"));
+    };
+    if members.is_empty() {
+        return end_or_more(page);
+    }
+    let mut url = page.request.url().clone();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| !name.ends_with("continue") || members.contains_key(name.as_ref()))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    url.set_query(None);
+    if !kept.is_empty() {
+        url.query_pairs_mut().extend_pairs(&kept);
+    }
+    let mut request = page.request.clone().with_url(url);
+    for (name, value) in members {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            other => {
+                return Err(invalid(
+                    other,
+                    &format!("continuation member {name} is not a value"),
+                ));
+            }
+        };
+        request = request.with_query(name, &text);
+    }
+    Ok(Next::Follow { request, via })
 }

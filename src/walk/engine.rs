@@ -64,6 +64,8 @@ struct Learned {
     keyset: bool,
     /// Items on the last page delivered, before any skip or limit: the page size.
     page_len: usize,
+    /// How the request of the next page was found.
+    via: Option<Strategy>,
 }
 
 /// A walk in progress. Produces pages in order; ends for good after the last
@@ -310,7 +312,12 @@ impl Walk {
     /// repeat of the page before, and where the position says the walk is.
     fn screen(&self, sample: &Sample, page_len: usize) -> Result<(), Error> {
         if let Some(first_page) = self.guard.repeats(sample) {
-            return Err(Error::new(ErrorKind::RepeatedPage { first_page }));
+            let hint = self
+                .learned
+                .via
+                .as_ref()
+                .and_then(|via| guessed(&self.settings.strategy, via));
+            return Err(Error::new(ErrorKind::RepeatedPage { first_page, hint }));
         }
         self.position.fits(page_len)
     }
@@ -320,6 +327,7 @@ impl Walk {
         self.learned.items_pointer = Some(pointer);
         self.learned.page_len = page_len;
         self.learned.keyset = next.is_some_and(|(_, via)| matches!(via.kind, Kind::Keyset { .. }));
+        self.learned.via = next.map(|(_, via)| via.clone());
     }
 
     /// Moves the position past the page `sent` fetched, of which `kept` items
@@ -405,4 +413,21 @@ fn item_error_at(bad: BadItem, page: u64, sent: &Request) -> Error {
     })
     .at(page, sent.url().as_str())
     .caused_by(bad.error)
+}
+
+/// What to pass when a page repeats the one before because detection
+/// guessed the parameter that carries the token or the page number.
+fn guessed(strategy: &Strategy, via: &Strategy) -> Option<String> {
+    if strategy.kind != Kind::Auto {
+        return None;
+    }
+    let flag = match &via.kind {
+        Kind::Cursor { token, .. } => format!("--cursor {token} --cursor-param NAME"),
+        Kind::PageNumber { .. } => "--page-param NAME".to_owned(),
+        Kind::Offset { .. } => "--offset-param NAME".to_owned(),
+        _ => return None,
+    };
+    Some(format!(
+        "auto-detection sent it as {via}, which the API seems to ignore: name the parameter it takes (CLI: {flag})"
+    ))
 }

@@ -346,7 +346,7 @@ fn hal_relative_links_next_href() {
     auto_walk(
         "/hal/orders",
         "size",
-        Strategy::next_url("/_links/next"),
+        Strategy::next_url("/_links/next/href"),
         Some(23),
     );
 }

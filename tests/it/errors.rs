@@ -3,8 +3,8 @@
 //! for good.
 
 use fixture::{
-    Fixture, Item, Reply, assert_fused, assert_message, expected_names, items_json, linked_page,
-    names, until_error,
+    Fixture, Item, Recorded, Reply, assert_fused, assert_message, expected_names, items_json,
+    linked_page, names, until_error,
 };
 use pagewalk::{Error, ErrorKind, Paginator};
 use serde_json::{Value, json};
@@ -81,7 +81,23 @@ fn broken_json_names_line_and_column() {
 }
 
 #[test]
-fn page_count_without_a_next_link_is_next_not_found() {
+fn a_page_count_without_a_next_link_is_walked_by_page_number() {
+    let server = Fixture::start();
+    server.route("/numbered", |request| {
+        let page = request.page();
+        let first = (page - 1) * 2 + 1;
+        Reply::json(
+            json!({"data": items_json(first..=first + 1), "current_page": page, "last_page": 3}),
+        )
+    });
+    let items = fixture::walk_ok::<Item>(server.paginator("/numbered"));
+    assert_eq!(names(&items), expected_names(6));
+    let pages: Vec<u64> = server.requests().iter().map(Recorded::page).collect();
+    assert_eq!(pages, [1, 2, 3]);
+}
+
+#[test]
+fn an_ignored_page_parameter_is_an_error_naming_the_flag() {
     let server = Fixture::start();
     server.serve(
         "/numbered",
@@ -95,18 +111,17 @@ fn page_count_without_a_next_link_is_next_not_found() {
         "the page's items come first"
     );
     assert!(
-        matches!(error.kind(), ErrorKind::NextNotFound { .. }),
+        matches!(error.kind(), ErrorKind::RepeatedPage { first_page: 1, .. }),
         "{error:?}"
     );
     assert_message(
         &error,
-        &server.url("/numbered"),
-        1,
-        "current_page 1 < last_page 3",
+        &server.url("/numbered?page=2"),
+        2,
+        "--page-param NAME",
     );
-    assert_message(&error, &server.url("/numbered"), 1, "page_number");
     assert_fused(&mut items);
-    assert_eq!(server.request_count(), 1);
+    assert_eq!(server.request_count(), 2);
 }
 
 #[test]

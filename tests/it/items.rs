@@ -76,7 +76,7 @@ fn object_without_an_array_suggests_items_at() {
     let server = Fixture::start();
     server.serve(
         "/odd",
-        Reply::json(json!({"status": "ok", "payload": {"rows": []}})),
+        Reply::json(json!({"status": "ok", "payload": {"rows": 0}})),
     );
     let mut items = server.paginator("/odd").items::<Value>();
     let (_, error) = until_error(&mut items);

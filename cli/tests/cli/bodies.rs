@@ -93,7 +93,7 @@ fn notion_with_data_and_headers_from_files() {
 }
 
 #[test]
-fn notion_by_detection_names_the_flags_to_pass() {
+fn notion_is_detected_and_a_search_names_the_flags_to_pass() {
     let fixture = Fixture::start();
     let run = run_cli([
         "-H",
@@ -102,11 +102,21 @@ fn notion_by_detection_names_the_flags_to_pass() {
         NOTION_QUERY,
         &fixture.url(NOTION),
     ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(ids(&run.stdout), all());
+    assert_only_cursor_changes(
+        &posted(&fixture, NOTION),
+        &serde_json::from_str(NOTION_QUERY).unwrap(),
+        "/start_cursor",
+    );
+
+    let search = fixture.url("/hubspot/crm/v3/objects/contacts/search");
+    let run = run_cli(["-d", r#"{"limit": 10}"#, &search]);
     run.assert_failure();
-    assert_eq!(ids(&run.stdout), (1..=5).collect::<Vec<_>>());
+    assert_eq!(lines(&run.stdout).len(), 10);
     assert!(
         run.stderr
-            .contains("--cursor /next_cursor --cursor-body /start_cursor"),
+            .contains("--cursor /paging/next/after --cursor-body /after"),
         "{}",
         run.stderr
     );
