@@ -63,7 +63,7 @@ usage.";
     group(ArgGroup::new("cursor_source").args(["cursor", "cursor_header"])),
     group(ArgGroup::new("strategy").args([
         "next", "cursor", "cursor_header", "page_param", "page_body", "offset_param",
-        "offset_body", "after_param", "graphql",
+        "offset_body", "after_param", "graphql", "continue_at",
     ])),
 )]
 pub struct Cli {
@@ -153,6 +153,12 @@ pub struct Cli {
     /// JSON Pointer to the field of the last item that --after-param sends.
     #[arg(long, value_name = "POINTER", default_value = "/id", requires = "after_param", value_parser = parse_pointer)]
     pub after_field: String,
+
+    /// Continuation objects (MediaWiki): every member of the object at this
+    /// JSON Pointer, e.g. /continue, becomes a query parameter of the next
+    /// request.
+    #[arg(long = "continue", value_name = "POINTER", value_parser = parse_pointer)]
+    pub continue_at: Option<String>,
 
     /// A GraphQL connection: --data holds the query and its variables; the
     /// next page sends pageInfo.endCursor in the variable the query passes
@@ -278,6 +284,8 @@ impl Cli {
             Some(Strategy::offset(Target::body(pointer)))
         } else if self.graphql {
             Some(Strategy::graphql())
+        } else if let Some(pointer) = &self.continue_at {
+            Some(Strategy::continuation(pointer))
         } else {
             self.after_param
                 .as_ref()

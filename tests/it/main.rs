@@ -18,6 +18,7 @@ mod performance;
 mod plans;
 mod properties;
 mod rate_limits;
+mod real_apis;
 mod replay;
 mod requests;
 mod retries;

@@ -10,7 +10,26 @@ use serde_json::{Value, json};
 
 /// One answer, as plain ureq got it.
 pub struct Answer {
+    pub headers: Vec<(String, String)>,
     pub body: Value,
+}
+
+impl Answer {
+    /// The response header `name`, compared without case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(field, _)| field.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body at `pointer`, as text.
+    pub fn text(&self, pointer: &str) -> Option<&str> {
+        self.body
+            .pointer(pointer)?
+            .as_str()
+            .filter(|text| !text.is_empty())
+    }
 }
 
 /// Headers a client sets by itself, left for ureq to set again.
@@ -38,16 +57,26 @@ pub fn replay(server: &Fixture, request: &Recorded) -> Answer {
     let mut response = fixture::agent()
         .run(http_request)
         .unwrap_or_else(|error| panic!("replaying {url}: {error}"));
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = value.to_str().unwrap_or_default().to_owned();
+            (name.to_string(), value)
+        })
+        .collect();
     let text = response
         .body_mut()
         .read_to_string()
         .unwrap_or_else(|error| panic!("replaying {url}: {error}"));
     let body = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{url}: {error}: {text}"));
-    Answer { body }
+    Answer { headers, body }
 }
 
-/// A request as the tests compare it: method, path and query, JSON body.
-#[derive(Debug, Clone, PartialEq)]
+/// A request as the tests compare it: method, path, query parameters
+/// (decoded, in any order: encodings and order are not the API's business),
+/// JSON body.
+#[derive(Debug, Clone)]
 pub struct Sent {
     pub method: String,
     pub raw_url: String,
@@ -68,6 +97,73 @@ impl Sent {
         Sent::new(&request.method, &request.raw_url, request.json())
     }
 
+    fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://h{}", self.raw_url)).expect("a path and query")
+    }
+
+    /// The path and the sorted, decoded query pairs.
+    fn parts(&self) -> (String, Vec<(String, String)>) {
+        let url = self.url();
+        let mut pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        pairs.sort();
+        (url.path().to_owned(), pairs)
+    }
+
+    /// The same request with the query parameter `name` set to `value`.
+    pub fn with_param(&self, name: &str, value: &str) -> Sent {
+        let mut url = self.url();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| key != name)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .chain([(name.to_owned(), value.to_owned())])
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        Sent {
+            raw_url: format!("{}?{}", url.path(), url.query().unwrap_or_default()),
+            ..self.clone()
+        }
+    }
+
+    /// The same request without the query parameter `name`.
+    pub fn without_param(&self, name: &str) -> Sent {
+        let mut url = self.url();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| key != name)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        Sent {
+            raw_url: format!("{}?{}", url.path(), url.query().unwrap_or_default()),
+            ..self.clone()
+        }
+    }
+
+    /// The same request to the next-page reference `link`: absolute,
+    /// host-relative, or only a query string, whose parameters replace those
+    /// of the same name (and keep the others).
+    pub fn to(&self, link: &str) -> Sent {
+        if let Some(query) = link.strip_prefix('?') {
+            return url::form_urlencoded::parse(query.as_bytes())
+                .fold(self.clone(), |sent, (name, value)| {
+                    sent.with_param(&name, &value)
+                });
+        }
+        let url = self.url().join(link).expect("a next link");
+        let raw_url = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        Sent {
+            raw_url,
+            ..self.clone()
+        }
+    }
+
     /// The same request with the body field at `pointer` set to `value`,
     /// objects on the way created.
     pub fn with_field(&self, pointer: &str, value: Value) -> Sent {
@@ -85,6 +181,12 @@ impl Sent {
             body: Some(body),
             ..self.clone()
         }
+    }
+}
+
+impl PartialEq for Sent {
+    fn eq(&self, other: &Sent) -> bool {
+        self.method == other.method && self.parts() == other.parts() && self.body == other.body
     }
 }
 
