@@ -100,6 +100,7 @@
 mod checkpoint;
 mod custom;
 mod error;
+mod explain;
 mod items;
 pub mod link_header;
 mod page;
@@ -122,6 +123,7 @@ mod text;
 pub use checkpoint::Checkpoint;
 pub use custom::PageResponse;
 pub use error::{Error, ErrorKind};
+pub use explain::Explanation;
 pub use items::Items;
 pub use link_header::Link;
 pub use page::{Page, RawPage};

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::http::{Client, Throttle};
 use crate::rules::failure;
 use crate::walk::Settings;
-use crate::{Checkpoint, Items, Pages, RawPages, RetryPolicy, Strategy};
+use crate::{Checkpoint, Error, Explanation, Items, Pages, RawPages, RetryPolicy, Strategy};
 
 /// A builder for walking every page of a paginated JSON API.
 ///
@@ -310,6 +310,33 @@ impl Paginator {
     /// [`pages`](Paginator::pages) does.
     pub fn raw_pages(self) -> RawPages {
         RawPages::new(Arc::new(self.into_settings()))
+    }
+
+    /// Fetches the first page only and says how the walk would go on: the
+    /// strategy and what chose it, where the items are, the total if known,
+    /// and the next request, or why the walk ends there, or the error it
+    /// would meet. `Err` when the first page itself fails.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), pagewalk::Error> {
+    /// let explanation = pagewalk::Paginator::new("https://api.example.com/v1/things").explain()?;
+    /// print!("{explanation}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn explain(self) -> Result<Explanation, Error> {
+        let page = crate::walk::first_page(Arc::new(self.into_settings()))?;
+        Ok(Explanation {
+            request: page.meta.request,
+            status: page.meta.status,
+            items_at: page.items_at,
+            item_count: page.items,
+            total: page.meta.total,
+            found_by: page.meta.found_by,
+            reason: page.why,
+            next: page.next,
+            error: page.error,
+        })
     }
 
     fn into_settings(self) -> Settings {

@@ -201,6 +201,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
 
+    /// Fetches the first page only and prints how the walk would go on: the
+    /// strategy and what chose it, the items, the total, the next request;
+    /// exits 1 when the walk would fail.
+    #[arg(long, conflicts_with_all = ["resume", "pages"])]
+    pub explain: bool,
+
     /// Prints one line per page, {"url":..,"status":..,"items":[..]}, instead of one per item.
     #[arg(long)]
     pub pages: bool,

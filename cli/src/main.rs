@@ -12,7 +12,7 @@ mod progress;
 mod report;
 mod resume;
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -48,6 +48,9 @@ fn run(cli: &Cli) -> ExitCode {
         return fail(&message, None);
     }
     let mut paginator = cli.paginator();
+    if cli.explain {
+        return explain(cli, paginator);
+    }
     if let Some(path) = &cli.resume {
         match resume::load(path) {
             Ok(Some(checkpoint)) => paginator = paginator.resume_from(checkpoint),
@@ -103,6 +106,26 @@ fn copy(
         }
     }
     Ok(())
+}
+
+/// `--explain`: the first page only, and how the walk would go on.
+fn explain(cli: &Cli, paginator: pagewalk::Paginator) -> ExitCode {
+    match paginator.explain() {
+        Ok(explanation) => {
+            let mut stdout = io::stdout().lock();
+            if let Err(error) = write!(stdout, "{explanation}").and_then(|()| stdout.flush()) {
+                if !is_broken_pipe(&error) {
+                    return fail(&format!("cannot write to stdout: {error}"), None);
+                }
+            }
+            if explanation.would_succeed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(FAILED)
+            }
+        }
+        Err(error) => fail(&walk_error(cli, &error), std::error::Error::source(&error)),
+    }
 }
 
 /// The walk read its last page: a `--resume` file has nothing left to say.

@@ -6,6 +6,7 @@
 mod auto;
 pub(crate) mod decode;
 mod evidence;
+pub(crate) mod explain;
 pub(crate) mod failure;
 pub(crate) mod graphql;
 pub(crate) mod next;

@@ -200,6 +200,11 @@ impl Walk {
         })
     }
 
+    /// Where the items were found on the last page.
+    pub(crate) fn items_pointer(&self) -> Option<&str> {
+        self.learned.items_pointer.as_deref()
+    }
+
     /// The next request, if there is one.
     pub(crate) fn next_request(&self) -> Option<&Request> {
         self.position.next.as_ref().map(|next| &next.request)

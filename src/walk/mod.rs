@@ -10,6 +10,7 @@
 mod canned;
 mod concurrent;
 mod engine;
+mod explain;
 mod feed;
 mod fetch;
 mod guard;
@@ -19,6 +20,7 @@ mod prefetch;
 mod settings;
 mod transport;
 
+pub(crate) use explain::first_page;
 pub(crate) use feed::PageFeed;
 
 pub(crate) use settings::Settings;

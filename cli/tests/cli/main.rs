@@ -21,6 +21,7 @@ mod errors;
 mod options;
 mod output;
 mod progress;
+mod real_apis;
 mod resume;
 mod strategies;
 mod usage;
