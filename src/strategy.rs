@@ -163,24 +163,37 @@ impl Target {
 from_strings!(Target, Target::query);
 
 impl Strategy {
-    /// Detects the style on every response, first match wins:
+    /// Detects the style on every response, by rules stated once; names are
+    /// compared without case, `_`, `-`, `.`, `@` or `$`. First match wins:
     ///
-    /// 1. an RFC 8288 `Link` header with `rel="next"`;
-    /// 2. a next-page URL in the body: `next_page_url`, `links.next`, `next`,
-    ///    `nextPageUrl`, `_links.next.href`, `@odata.nextLink`, `nextLink`,
-    ///    `paging.next`;
-    /// 3. a cursor in the body: `nextCursor`, `next_cursor`,
-    ///    `response_metadata.next_cursor`, `meta.next_cursor` (sent back as
-    ///    `cursor`) or `nextPageToken` (sent back as `pageToken`);
-    /// 4. a Stripe list (`"object": "list"`, `has_more`): the last item's `id`
-    ///    sent back as `starting_after`.
+    /// 1. a GraphQL connection, for a request with a `query`;
+    /// 2. a flag that says this is the last page (`has_more: false`,
+    ///    `isLast: true`, `done: true`, `endOfRecords: true`, ...) ends the
+    ///    walk, whatever next link lingers;
+    /// 3. an RFC 8288 `Link` header with `rel="next"`;
+    /// 4. a next-page URL in the body (`next`, `next_page_url`,
+    ///    `next_page_uri`, `@odata.nextLink`, `nextRecordsUrl`, or the
+    ///    `href`/`uri`/`url`/`link` of such an object, at the top or in
+    ///    `meta`, `links`, `paging`, ...): absolute, host-relative, or a
+    ///    query string that changes the current URL's parameters;
+    /// 5. a top-level `continue` object (MediaWiki), see [`Strategy::continuation`];
+    /// 6. a token (`next_cursor`, `nextPageToken`, `next-cursor`,
+    ///    `metadata.continue`, `after`, a string `offset`, ...) sent back
+    ///    under its name without `next`; Notion's list object sends
+    ///    `next_cursor` back as `start_cursor`;
+    /// 7. a Stripe list (`"object": "list"`, `has_more`): the last item's `id`
+    ///    sent back as `starting_after`;
+    /// 8. a page number with a page count or total (`page`/`total_pages`,
+    ///    `page`/`nbPages` counted from 0, `current_page`/`last_page`);
+    /// 9. a position with a total, a flag or a range (`skip`/`total`,
+    ///    `startAt`/`total`, `offset`/`endOfRecords`, `Content-Range`).
     ///
-    /// Otherwise the walk ends, unless the response says there is more
-    /// (`has_more`, `current_page < last_page`, `X-Next-Page`, a total not yet
-    /// reached): then the walk fails with
-    /// [`ErrorKind::NextNotFound`](crate::ErrorKind::NextNotFound) rather
-    /// than silently dropping data. `hasMore: false` ends a body-driven walk
-    /// even when a cursor is present.
+    /// Otherwise the walk ends, unless the response says there is more (a
+    /// flag, a next link or token no rule read, a continuation header, a
+    /// page count or total not reached): then the walk fails with
+    /// [`ErrorKind::NextNotFound`](crate::ErrorKind::NextNotFound), naming
+    /// the evidence and the strategy to pass, rather than silently dropping
+    /// data.
     pub fn auto() -> Strategy {
         Strategy { kind: Kind::Auto }
     }

@@ -244,6 +244,16 @@ fn hint(page: &PageView<'_>, signals: &Signals<'_>) -> String {
             "try .strategy(Strategy::page_number(\"{param}\")) (CLI: --page-param {param})"
         );
     }
+    if signals
+        .total
+        .as_ref()
+        .is_some_and(|total| total.key == "hits.total")
+    {
+        return "for Elasticsearch, pass .strategy(Strategy::offset(Target::body(\"/from\"))) \
+                (CLI: --offset-body /from), or search_after with \
+                Strategy::keyset(Target::body(\"/search_after\"), \"/sort\")"
+            .into();
+    }
     if let Some(position) = &signals.position {
         let key = &position.key;
         return format!("try .strategy(Strategy::offset(\"{key}\")) (CLI: --offset-param {key})");

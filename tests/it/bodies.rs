@@ -389,3 +389,22 @@ fn a_redirect_never_turns_a_post_into_a_get() {
     );
     assert_eq!(items.len(), 23);
 }
+
+#[test]
+fn searches_by_default_fail_naming_the_flags_never_end_early() {
+    for (path, body) in [
+        (HUBSPOT, hubspot_search()),
+        (INTERCOM, intercom_search()),
+        (ELASTIC, elastic_query()),
+    ] {
+        let server = Fixture::start();
+        let (items, error) = fixture::walk::<Value>(server.paginator(path).body(body));
+        let error = error.unwrap_or_else(|| panic!("{path}: ended after {} items", items.len()));
+        assert!(
+            matches!(error.kind(), ErrorKind::NextNotFound { .. }),
+            "{path}: {error}"
+        );
+        assert!(error.to_string().contains("CLI: --"), "{path}: {error}");
+        assert_eq!(server.request_count(), 1, "{path}");
+    }
+}
