@@ -98,6 +98,7 @@
 
 // The public types, flat at the root.
 mod checkpoint;
+mod credentials;
 mod custom;
 mod error;
 mod explain;
@@ -121,6 +122,7 @@ mod json_pointer;
 mod text;
 
 pub use checkpoint::Checkpoint;
+pub use credentials::CredentialsRequest;
 pub use custom::PageResponse;
 pub use error::{Error, ErrorKind};
 pub use explain::Explanation;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use http::Method;
 use serde::de::DeserializeOwned;
 
+use crate::credentials::{CredentialsRequest, CredentialsSource};
 use crate::http::{Client, Throttle};
 use crate::rules::failure;
 use crate::walk::Settings;
@@ -61,6 +62,7 @@ pub struct Paginator {
     resume: Option<Checkpoint>,
     prefetch: usize,
     concurrency: usize,
+    credentials: Option<CredentialsSource>,
 }
 
 impl Paginator {
@@ -87,6 +89,7 @@ impl Paginator {
             resume: None,
             prefetch: 0,
             concurrency: 1,
+            credentials: None,
         }
     }
 
@@ -98,6 +101,50 @@ impl Paginator {
     /// By default, only `Accept: application/json` is added.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Paginator {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Supplies headers from `callback`, asked before every request to the
+    /// start URL's origin (never for another origin): for tokens that expire
+    /// during a long walk, or APIs that sign each request. After a `401`, it
+    /// is asked once more with [`is_refresh`](CredentialsRequest::is_refresh)
+    /// set, and the request is sent again, once; a second `401` is the
+    /// walk's error. Its headers are added after those of
+    /// [`header`](Paginator::header); an `Err` ends the walk with
+    /// [`ErrorKind::Credentials`](crate::ErrorKind::Credentials).
+    ///
+    /// With [`concurrency`](Paginator::concurrency) or
+    /// [`prefetch`](Paginator::prefetch), it is called from several threads:
+    /// keep the token behind a lock, and refresh it once.
+    ///
+    /// ```no_run
+    /// use std::sync::Mutex;
+    ///
+    /// fn fetch_token() -> Result<String, String> {
+    ///     // ... an OAuth client-credentials request ...
+    /// #   Ok("token".into())
+    /// }
+    ///
+    /// let token = Mutex::new(String::new());
+    /// let items = pagewalk::Paginator::new("https://api.example.com/v1/things")
+    ///     .credentials(move |ask| {
+    ///         let mut token = token.lock().map_err(|_| "poisoned".to_owned())?;
+    ///         if token.is_empty() || ask.is_refresh() {
+    ///             *token = fetch_token()?;
+    ///         }
+    ///         Ok(vec![("Authorization".into(), format!("Bearer {token}"))])
+    ///     })
+    ///     .items::<serde_json::Value>();
+    /// # let _ = items;
+    /// ```
+    pub fn credentials(
+        mut self,
+        callback: impl Fn(&CredentialsRequest<'_>) -> Result<Vec<(String, String)>, String>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Paginator {
+        self.credentials = Some(CredentialsSource(Arc::new(callback)));
         self
     }
 
@@ -352,6 +399,7 @@ impl Paginator {
             throttle: Throttle::default(),
             cancelled: Arc::clone(&cancelled),
             rate_limited: failure::is_rate_limited,
+            credentials: self.credentials,
         };
         let method = match (self.method, &self.body) {
             (Some(method), _) => method,

@@ -115,6 +115,13 @@ pub enum ErrorKind {
         hint: String,
     },
 
+    /// The [`credentials`](crate::Paginator::credentials) callback failed.
+    #[non_exhaustive]
+    Credentials {
+        /// The callback's message.
+        message: String,
+    },
+
     /// A [`Strategy::custom`](crate::Strategy::custom) rule failed the walk.
     #[non_exhaustive]
     CustomStrategy {
@@ -271,6 +278,9 @@ impl ErrorKind {
                 escape(evidence),
                 escape(hint)
             ),
+            ErrorKind::Credentials { message } => {
+                write!(f, "the credentials callback failed: {}", escape(message))
+            }
             ErrorKind::CustomStrategy { message } => {
                 write!(f, "the custom strategy failed: {}", escape(message))
             }

@@ -1,19 +1,21 @@
 //! One page request: retries, rate limits, redirects and the credential policy.
 
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::{Method, header};
 use url::Url;
 
 use super::Response;
-use super::origin::{Credentials, Outgoing, check_hop, refusal_error};
+use super::origin::{Credentials, Outgoing, check_hop, refusal_error, withheld};
 use super::rate_limit;
 use super::retry::{Jitter, backoff, is_retryable_error, is_retryable_status};
 use super::send::Exchange;
 use super::throttle::{Throttle, pause};
-use crate::text::excerpt;
+use crate::credentials::CredentialsSource;
+use crate::text::{excerpt, redact};
 use crate::{Error, ErrorKind, RetryPolicy};
 
 /// Redirects followed for one request before giving up.
@@ -34,6 +36,8 @@ pub(crate) struct Client {
     pub throttle: Throttle,
     /// Set when the iterator is dropped: waits and retries give up.
     pub cancelled: Arc<AtomicBool>,
+    /// Headers asked for before each request to the start URL's origin.
+    pub credentials: Option<CredentialsSource>,
     /// Whether a successful response's body is a rate limit all the same
     /// (`{"ok": false, "error": "ratelimited"}`): retried like a 429. The
     /// rules decide; this layer only asks.
@@ -97,6 +101,9 @@ impl Client {
                 .map_err(|refusal| refusal_error(refusal, &current, &next, page))?;
             // Once withheld along a chain, credentials stay withheld.
             if verdict == Credentials::Withheld {
+                if credentials == Credentials::Sent {
+                    withheld(page, &next);
+                }
                 credentials = Credentials::Withheld;
             }
             current = next;
@@ -120,9 +127,20 @@ impl Client {
         };
         let mut jitter = Jitter::new();
         let mut attempt = 0;
+        let mut refresh = false;
+        let mut refreshed = false;
         loop {
-            self.wait_for_throttle(&target)?;
-            let outcome = exchange.send(outgoing, url);
+            let outcome = self.attempt(&exchange, outgoing, &target, attempt, refresh)?;
+            refresh = false;
+            // An expired token: fresh credentials, and the request once more.
+            if !refreshed && self.unauthorized(&outcome, outgoing) {
+                log::info!(
+                    "page {page}: 401 from {}: asking for fresh credentials",
+                    redact(url.as_str())
+                );
+                (refresh, refreshed) = (true, true);
+                continue;
+            }
             // A rate limit says the server did not act on the request: it
             // is retried even where a POST otherwise is not.
             let refused = outcome.as_ref().is_ok_and(|response| {
@@ -146,12 +164,65 @@ impl Client {
                 return self.finish(&target, outcome);
             }
             // A server's "retry now" still gets the backoff, or every retry would fire at once.
-            let backoff = backoff(&self.retry, attempt, &mut jitter);
-            if !pause(&self.cancelled, retry_in.unwrap_or_default().max(backoff)) {
+            let wait = retry_in
+                .unwrap_or_default()
+                .max(backoff(&self.retry, attempt, &mut jitter));
+            log::info!(
+                "page {page}: retrying {} in {} ms{} after {} (retry {} of {allowed})",
+                redact(url.as_str()),
+                wait.as_millis(),
+                if retry_in.is_some() {
+                    ", as the server asks,"
+                } else {
+                    ""
+                },
+                Failed(&outcome),
+                attempt + 1
+            );
+            if !pause(&self.cancelled, wait) {
                 return self.finish(&target, outcome);
             }
             attempt += 1;
         }
+    }
+
+    /// One try: waits for the throttle, asks for credentials, sends.
+    fn attempt(
+        &self,
+        exchange: &Exchange<'_>,
+        outgoing: &Outgoing,
+        target: &Target<'_>,
+        attempt: u32,
+        refresh: bool,
+    ) -> Result<Result<Response, ureq::Error>, Error> {
+        self.wait_for_throttle(target)?;
+        let supplied = match (&self.credentials, outgoing.credentials) {
+            (Some(source), Credentials::Sent) => source
+                .headers(&outgoing.request, target.url, refresh)
+                .map_err(|message| target.error(ErrorKind::Credentials { message }))?,
+            _ => Vec::new(),
+        };
+        let started = Instant::now();
+        let outcome = exchange.send(outgoing, target.url, &supplied);
+        log::debug!(
+            "page {}: {} {} -> {} in {} ms (attempt {})",
+            target.page,
+            outgoing.request.method(),
+            redact(target.url.as_str()),
+            Outcome(&outcome),
+            started.elapsed().as_millis(),
+            attempt + 1
+        );
+        Ok(outcome)
+    }
+
+    /// Whether `outcome` is a 401 that a credentials callback may cure.
+    fn unauthorized(&self, outcome: &Result<Response, ureq::Error>, outgoing: &Outgoing) -> bool {
+        self.credentials.is_some()
+            && outgoing.credentials == Credentials::Sent
+            && outcome
+                .as_ref()
+                .is_ok_and(|response| response.status == 401)
     }
 
     /// Sleeps until the throttle allows a request, or fails if that is too long.
@@ -160,6 +231,14 @@ impl Client {
         let max_wait = self.retry.max_wait();
         if wait > max_wait {
             return Err(target.error(ErrorKind::WaitTooLong { wait, max_wait }));
+        }
+        if !wait.is_zero() {
+            log::info!(
+                "page {}: waiting {} ms for the rate limit before {}",
+                target.page,
+                wait.as_millis(),
+                redact(target.url.as_str())
+            );
         }
         if pause(&self.cancelled, wait) {
             Ok(())
@@ -197,6 +276,12 @@ impl Client {
                 if let Some(wait) =
                     rate_limit::rate_limit_wait(&response.headers, SystemTime::now())
                 {
+                    log::info!(
+                        "page {}: {} says the rate limit's quota is spent: the next request waits {} ms for its reset",
+                        target.page,
+                        redact(target.url.as_str()),
+                        wait.as_millis()
+                    );
                     // The quota is spent: the next request waits for the reset.
                     self.throttle.delay_by(wait);
                 }
@@ -213,6 +298,31 @@ impl Client {
                 limit: self.max_body_size,
             })),
             Err(source) => Err(target.error(ErrorKind::Transport).caused_by(source)),
+        }
+    }
+}
+
+/// An exchange's outcome for the debug log: the status and size, or the error.
+struct Outcome<'a>(&'a Result<Response, ureq::Error>);
+
+impl fmt::Display for Outcome<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Ok(response) => write!(f, "{}, {} bytes", response.status, response.body.len()),
+            Err(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+/// Why a try failed, for the retry log: its status, or its error.
+struct Failed<'a>(&'a Result<Response, ureq::Error>);
+
+impl fmt::Display for Failed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Ok(response) if response.status < 300 => f.write_str("a rate limit in the body"),
+            Ok(response) => write!(f, "status {}", response.status),
+            Err(error) => write!(f, "{error}"),
         }
     }
 }

@@ -59,12 +59,25 @@ pub(crate) fn admit(
     page: u64,
 ) -> Result<Outgoing, Error> {
     match check_hop(start, from, request.url(), allow_cross_origin) {
-        Ok(credentials) => Ok(Outgoing {
-            request,
-            credentials,
-        }),
+        Ok(credentials) => {
+            if credentials == Credentials::Withheld {
+                withheld(page, request.url());
+            }
+            Ok(Outgoing {
+                request,
+                credentials,
+            })
+        }
         Err(refusal) => Err(refusal_error(refusal, from, request.url(), page)),
     }
+}
+
+/// Says that the user's headers stay home for a request to `to`.
+pub(crate) fn withheld(page: u64, to: &Url) {
+    log::warn!(
+        "page {page}: {} is on another origin: the headers you set are not sent there",
+        crate::text::redact(to.as_str())
+    );
 }
 
 /// The error for a refused hop from `from` to `to`.

@@ -29,9 +29,14 @@ impl Exchange<'_> {
         &self,
         outgoing: &Outgoing,
         url: &url::Url,
+        supplied: &[(String, String)],
     ) -> Result<Response, ureq::Error> {
         let request = &outgoing.request;
-        let builder = self.head(outgoing, url);
+        let mut builder = self.head(outgoing, url);
+        // The credentials callback's headers: asked for only where credentials go.
+        for (name, value) in supplied {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
         let mut response = match request.body() {
             None => self.run(builder.body(())?)?,
             Some(body) => {

@@ -290,7 +290,7 @@ impl Walk {
             None => self.step(&arrived, &cut, observe),
         };
         self.guard.remember(sample);
-        self.learn(pointer, page_len, step.next.as_ref());
+        self.learn(&response.final_url, pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));
         self.limits.count_items(items.len());
         let (at, after, after_error) = self.advance(&sent.request, skip, items.len(), &cut, &step);
@@ -328,11 +328,27 @@ impl Walk {
     }
 
     /// Remembers what this page taught about the API.
-    fn learn(&mut self, pointer: String, page_len: usize, next: Option<&(Outgoing, Strategy)>) {
+    fn learn(
+        &mut self,
+        url: &Url,
+        pointer: String,
+        page_len: usize,
+        next: Option<&(Outgoing, Strategy)>,
+    ) {
         self.learned.items_pointer = Some(pointer);
         self.learned.page_len = page_len;
         self.learned.keyset = next.is_some_and(|(_, via)| matches!(via.kind, Kind::Keyset { .. }));
-        self.learned.via = next.map(|(_, via)| via.clone());
+        let via = next.map(|(_, via)| via.clone());
+        if let (Some(old), Some(new)) = (&self.learned.via, &via) {
+            if std::mem::discriminant(&old.kind) != std::mem::discriminant(&new.kind) {
+                log::warn!(
+                    "page {} ({}): auto-detection now follows {new}; the page before, it followed {old}",
+                    self.position.page,
+                    crate::text::redact(url.as_str())
+                );
+            }
+        }
+        self.learned.via = via;
     }
 
     /// Moves the position past the page `sent` fetched, of which `kept` items
