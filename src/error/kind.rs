@@ -278,18 +278,25 @@ impl ErrorKind {
                 escape(evidence),
                 escape(hint)
             ),
-            ErrorKind::Credentials { message } => {
-                write!(f, "the credentials callback failed: {}", escape(message))
-            }
-            ErrorKind::CustomStrategy { message } => {
-                write!(f, "the custom strategy failed: {}", escape(message))
-            }
             ErrorKind::InvalidNext { next, reason } => write!(
                 f,
                 "invalid next page \"{}\": {}",
                 escape(next),
                 escape(reason)
             ),
+            other => other.fmt_walk(f),
+        }
+    }
+
+    /// The kinds about the walk itself: loops, checkpoints, the user's callbacks.
+    fn fmt_walk(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Credentials { message } => {
+                write!(f, "the credentials callback failed: {}", escape(message))
+            }
+            ErrorKind::CustomStrategy { message } => {
+                write!(f, "the custom strategy failed: {}", escape(message))
+            }
             ErrorKind::Loop { next, first_page } => write!(
                 f,
                 "next page {} was already fetched as page {first_page}; the API is looping",

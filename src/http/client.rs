@@ -141,49 +141,67 @@ impl Client {
                 (refresh, refreshed) = (true, true);
                 continue;
             }
-            // A rate limit says the server did not act on the request: it
-            // is retried even where a POST otherwise is not.
-            let refused = outcome.as_ref().is_ok_and(|response| {
-                response.status == 429
-                    || (response.status == 403 && rate_limit::is_rate_limit_403(&response.headers))
-                    || (response.status < 300 && (self.rate_limited)(&response.body))
-            });
-            let retry_in = match &outcome {
-                Ok(response) if refused || retryable_response(response) => {
-                    self.requested_wait(&target, &response.headers)?
-                }
-                Err(error) if is_retryable_error(error) => None,
-                _ => return self.finish(&target, outcome),
-            };
-            let allowed = if refused {
-                self.retry.retries()
-            } else {
-                self.retry.retries_of(outgoing.request.method())
-            };
-            if attempt >= allowed {
+            let Some(wait) = self.retry_in(&target, outgoing, &outcome, attempt, &mut jitter)?
+            else {
                 return self.finish(&target, outcome);
-            }
-            // A server's "retry now" still gets the backoff, or every retry would fire at once.
-            let wait = retry_in
-                .unwrap_or_default()
-                .max(backoff(&self.retry, attempt, &mut jitter));
-            log::info!(
-                "page {page}: retrying {} in {} ms{} after {} (retry {} of {allowed})",
-                redact(url.as_str()),
-                wait.as_millis(),
-                if retry_in.is_some() {
-                    ", as the server asks,"
-                } else {
-                    ""
-                },
-                Failed(&outcome),
-                attempt + 1
-            );
+            };
             if !pause(&self.cancelled, wait) {
                 return self.finish(&target, outcome);
             }
             attempt += 1;
         }
+    }
+
+    /// How long to wait before trying again after `outcome`, or `None` when
+    /// it is final.
+    fn retry_in(
+        &self,
+        target: &Target<'_>,
+        outgoing: &Outgoing,
+        outcome: &Result<Response, ureq::Error>,
+        attempt: u32,
+        jitter: &mut Jitter,
+    ) -> Result<Option<Duration>, Error> {
+        // A rate limit says the server did not act on the request: it
+        // is retried even where a POST otherwise is not.
+        let refused = outcome.as_ref().is_ok_and(|response| {
+            response.status == 429
+                || (response.status == 403 && rate_limit::is_rate_limit_403(&response.headers))
+                || (response.status < 300 && (self.rate_limited)(&response.body))
+        });
+        let asked = match outcome {
+            Ok(response) if refused || retryable_response(response) => {
+                self.requested_wait(target, &response.headers)?
+            }
+            Err(error) if is_retryable_error(error) => None,
+            _ => return Ok(None),
+        };
+        let allowed = if refused {
+            self.retry.retries()
+        } else {
+            self.retry.retries_of(outgoing.request.method())
+        };
+        if attempt >= allowed {
+            return Ok(None);
+        }
+        // A server's "retry now" still gets the backoff, or every retry would fire at once.
+        let wait = asked
+            .unwrap_or_default()
+            .max(backoff(&self.retry, attempt, jitter));
+        log::info!(
+            "page {}: retrying {} in {} ms{} after {} (retry {} of {allowed})",
+            target.page,
+            redact(target.url.as_str()),
+            wait.as_millis(),
+            if asked.is_some() {
+                ", as the server asks,"
+            } else {
+                ""
+            },
+            Failed(outcome),
+            attempt + 1
+        );
+        Ok(Some(wait))
     }
 
     /// One try: waits for the throttle, asks for credentials, sends.
