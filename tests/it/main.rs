@@ -16,7 +16,6 @@ mod limits;
 mod logging;
 mod loops;
 mod origins;
-mod performance;
 mod plans;
 mod properties;
 mod rate_limits;

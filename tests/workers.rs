@@ -5,8 +5,9 @@
 //! No timing is asserted here (the benches measure); the only deadlines are
 //! generous bounds on threads that must end.
 //!
-//! Every test holds [`serial`], because the thread counts read from
-//! `/proc/self/task` cover the whole test process. Those counts are taken
+//! A test binary of its own, and every test holds [`serial`], because the
+//! thread counts read from `/proc/self/task` cover the whole test process:
+//! no other test may start pagewalk's threads beside these. Those counts are taken
 //! when pagewalk's threads are idle or gone: with a timeout set, ureq
 //! resolves the host on a new, unnamed thread for every request, and on
 //! Linux that thread shows the name of the thread that spawned it
