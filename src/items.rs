@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::walk::{PageFeed, Settings};
-use crate::{Checkpoint, Error};
+use crate::{Checkpoint, Error, Progress};
 
 /// An iterator over the items of every page, deserialized into `T`.
 ///
@@ -54,6 +54,13 @@ impl<T> Items<T> {
     /// fetched, if the API gives it. Meant for progress bars.
     pub fn total(&self) -> Option<u64> {
         self.pages.total()
+    }
+
+    /// Where the walk stands: pages fetched, items delivered, the total when
+    /// known, and whether (and until when) it is waiting. Fetches nothing.
+    pub fn progress(&self) -> Progress {
+        let at = self.checkpoint();
+        self.pages.progress(at.items_seen() + at.skip() as u64)
     }
 }
 

@@ -40,6 +40,37 @@
 //! # }
 //! ```
 //!
+//! # Example: stopping by content
+//!
+//! The iterator adapters stay lazy: `take_while` fetches no page after the
+//! one holding the first item that fails it. [`Pages`] stops on what a page
+//! says about itself.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), pagewalk::Error> {
+//! #[derive(serde::Deserialize)]
+//! struct Event {
+//!     created_at: String,
+//! }
+//!
+//! // Newest first: stop at the first event older than the cutoff (an error
+//! // passes through, and `collect` returns it).
+//! let recent: Vec<Event> = pagewalk::Paginator::new("https://api.example.com/v1/events?order=desc")
+//!     .items::<Event>()
+//!     .take_while(|event| event.as_ref().map_or(true, |event| event.created_at.as_str() > "2026-11-01"))
+//!     .collect::<Result<_, _>>()?;
+//!
+//! // Ten pages at most, and none past a page that says it is partial.
+//! let pages = pagewalk::Paginator::new("https://api.example.com/v1/events")
+//!     .pages::<Event>()
+//!     .take_while(|page| page.as_ref().map_or(true, |page| page.headers().get("X-Partial").is_none()))
+//!     .take(10)
+//!     .collect::<Result<Vec<_>, _>>()?;
+//! # let _ = (recent, pages);
+//! # Ok(())
+//! # }
+//! ```
+
 //! # Example: choosing the strategy
 //!
 //! [`Strategy::auto`] detects the style on every response; name one when you
@@ -107,6 +138,7 @@ pub mod link_header;
 mod page;
 mod pages;
 mod paginator;
+mod progress;
 mod raw_pages;
 mod request;
 mod retry_policy;
@@ -131,6 +163,7 @@ pub use link_header::Link;
 pub use page::{Page, RawPage};
 pub use pages::Pages;
 pub use paginator::Paginator;
+pub use progress::Progress;
 pub use raw_pages::RawPages;
 pub use request::{BodyFieldError, Request};
 pub use retry_policy::{RetryPolicy, RetryPolicyBuilder};

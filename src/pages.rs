@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::walk::{PageFeed, Settings};
-use crate::{Checkpoint, Error, Page};
+use crate::{Checkpoint, Error, Page, Progress};
 
 /// An iterator over every page, with its items deserialized into `T`.
 ///
@@ -39,6 +39,13 @@ impl<T> Pages<T> {
     /// fetched, if the API gives it.
     pub fn total(&self) -> Option<u64> {
         self.pages.total()
+    }
+
+    /// Where the walk stands: pages fetched, items delivered, the total when
+    /// known, and whether (and until when) it is waiting. Fetches nothing.
+    pub fn progress(&self) -> Progress {
+        let at = self.checkpoint();
+        self.pages.progress(at.items_seen() + at.skip() as u64)
     }
 }
 

@@ -9,7 +9,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::credentials::{CredentialsRequest, CredentialsSource};
-use crate::http::{Client, Throttle};
+use crate::http::{Client, Throttle, Waits};
 use crate::rules::failure;
 use crate::walk::Settings;
 use crate::{Checkpoint, Error, Explanation, Items, Pages, RawPages, RetryPolicy, Strategy};
@@ -388,6 +388,7 @@ impl Paginator {
 
     fn into_settings(self) -> Settings {
         let cancelled = Arc::new(AtomicBool::new(false));
+        let waits = Arc::new(Waits::default());
         let client = Client {
             agent: self.agent.unwrap_or_else(default_agent),
             headers: self.headers,
@@ -400,6 +401,7 @@ impl Paginator {
             cancelled: Arc::clone(&cancelled),
             rate_limited: failure::is_rate_limited,
             credentials: self.credentials,
+            waits: Arc::clone(&waits),
         };
         let method = match (self.method, &self.body) {
             (Some(method), _) => method,
@@ -421,6 +423,7 @@ impl Paginator {
             concurrency: self.concurrency,
             transport: Box::new(client),
             cancelled,
+            waits,
         }
     }
 }

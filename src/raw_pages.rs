@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::rules::decode::RawItems;
 use crate::walk::{PageFeed, Settings};
-use crate::{Checkpoint, Error, RawPage};
+use crate::{Checkpoint, Error, Progress, RawPage};
 
 /// An iterator over every page, with its items as the text the server wrote.
 ///
@@ -36,6 +36,13 @@ impl RawPages {
     /// fetched, if the API gives it.
     pub fn total(&self) -> Option<u64> {
         self.pages.total()
+    }
+
+    /// Where the walk stands: pages fetched, items delivered, the total when
+    /// known, and whether (and until when) it is waiting. Fetches nothing.
+    pub fn progress(&self) -> Progress {
+        let at = self.checkpoint();
+        self.pages.progress(at.items_seen() + at.skip() as u64)
     }
 }
 

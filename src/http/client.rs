@@ -13,7 +13,7 @@ use super::origin::{Credentials, Outgoing, check_hop, refusal_error, withheld};
 use super::rate_limit;
 use super::retry::{Jitter, backoff, is_retryable_error, is_retryable_status};
 use super::send::Exchange;
-use super::throttle::{Throttle, pause};
+use super::throttle::{Throttle, Waits};
 use crate::credentials::CredentialsSource;
 use crate::text::{excerpt, redact};
 use crate::{Error, ErrorKind, RetryPolicy};
@@ -38,6 +38,8 @@ pub(crate) struct Client {
     pub cancelled: Arc<AtomicBool>,
     /// Headers asked for before each request to the start URL's origin.
     pub credentials: Option<CredentialsSource>,
+    /// The waits in progress, for the iterator's progress report.
+    pub waits: Arc<Waits>,
     /// Whether a successful response's body is a rate limit all the same
     /// (`{"ok": false, "error": "ratelimited"}`): retried like a 429. The
     /// rules decide; this layer only asks.
@@ -145,7 +147,7 @@ impl Client {
             else {
                 return self.finish(&target, outcome);
             };
-            if !pause(&self.cancelled, wait) {
+            if !self.waits.pause(&self.cancelled, wait) {
                 return self.finish(&target, outcome);
             }
             attempt += 1;
@@ -258,7 +260,7 @@ impl Client {
                 redact(target.url.as_str())
             );
         }
-        if pause(&self.cancelled, wait) {
+        if self.waits.pause(&self.cancelled, wait) {
             Ok(())
         } else {
             Err(cancelled(target))

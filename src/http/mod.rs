@@ -15,4 +15,4 @@ mod throttle;
 
 pub(crate) use client::Client;
 pub(crate) use response::Response;
-pub(crate) use throttle::Throttle;
+pub(crate) use throttle::{Throttle, Waits};

@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// How often a long wait checks whether the iterator was dropped.
 const CANCEL_CHECK: Duration = Duration::from_millis(25);
@@ -40,6 +40,46 @@ impl Throttle {
         not_before.map_or(Duration::ZERO, |until| {
             until.saturating_duration_since(Instant::now())
         })
+    }
+}
+
+/// The waits in progress on a walk's threads, so that its iterator can say
+/// whether the walk is waiting, and until when.
+#[derive(Debug, Default)]
+pub(crate) struct Waits {
+    /// When each wait in progress ends, by thread.
+    until: Mutex<Vec<(thread::ThreadId, SystemTime)>>,
+}
+
+impl Waits {
+    /// When the longest wait in progress ends, if one is.
+    pub(crate) fn until(&self) -> Option<SystemTime> {
+        let until = self
+            .until
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        until.iter().map(|(_, end)| *end).max()
+    }
+
+    /// Sleeps for `duration` as [`pause`] does, recorded while it lasts.
+    pub(crate) fn pause(&self, cancelled: &AtomicBool, duration: Duration) -> bool {
+        if duration.is_zero() {
+            return pause(cancelled, duration);
+        }
+        let me = thread::current().id();
+        let end = SystemTime::now()
+            .checked_add(duration)
+            .unwrap_or(SystemTime::UNIX_EPOCH + Duration::from_secs(u32::MAX.into()));
+        self.until
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .push((me, end));
+        let done = pause(cancelled, duration);
+        self.until
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .retain(|(thread, _)| *thread != me);
+        done
     }
 }
 

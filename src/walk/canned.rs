@@ -89,6 +89,7 @@ impl Canned {
             concurrency: 1,
             transport: Box::new(self),
             cancelled: Arc::new(AtomicBool::new(false)),
+            waits: Arc::default(),
         }
     }
 }

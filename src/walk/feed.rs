@@ -8,10 +8,11 @@ use super::concurrent::Concurrent;
 use super::engine::{Fetched, Walk};
 use super::prefetch::Prefetch;
 use super::settings::Settings;
+use crate::http::Waits;
 use crate::page::PageMeta;
 use crate::rules::decode::Batch;
 use crate::rules::plan::{Plan, plan};
-use crate::{Checkpoint, Error};
+use crate::{Checkpoint, Error, Progress};
 
 /// The pages of a walk, in order.
 pub(crate) struct Source<B> {
@@ -114,18 +115,24 @@ pub(crate) struct PageFeed<B> {
     after_error: Checkpoint,
     total: Option<u64>,
     finished: bool,
+    /// The number of the last page handed out (pages before a resume included).
+    pages: u64,
+    waits: Arc<Waits>,
 }
 
 impl<B: Batch> PageFeed<B> {
     pub(crate) fn new(settings: Arc<Settings>) -> PageFeed<B> {
+        let waits = Arc::clone(&settings.waits);
         let (source, start) = Source::new(settings);
         PageFeed {
             after_error: start.clone(),
+            pages: start.page().saturating_sub(1),
             source,
             after: start,
             pending_error: None,
             total: None,
             finished: false,
+            waits,
         }
     }
 
@@ -150,6 +157,7 @@ impl<B: Batch> PageFeed<B> {
             }
             Some(Ok(fetched)) => {
                 self.total = fetched.meta.total.or(self.total);
+                self.pages = fetched.meta.number;
                 self.after = fetched.after;
                 self.after_error = fetched.after_error;
                 self.pending_error = fetched.error;
@@ -167,6 +175,16 @@ impl<B> PageFeed<B> {
 
     pub(crate) fn total(&self) -> Option<u64> {
         self.total
+    }
+
+    /// What a progress display needs, `items` being those handed out.
+    pub(crate) fn progress(&self, items: u64) -> Progress {
+        Progress {
+            pages: self.pages,
+            items,
+            total: self.total,
+            waiting_until: self.waits.until(),
+        }
     }
 
     /// True once nothing more will come, not even an error.

@@ -7,6 +7,7 @@ use http::Method;
 use serde_json::Value;
 
 use super::transport::Transport;
+use crate::http::Waits;
 use crate::{Checkpoint, Strategy};
 
 /// The settings of one walk, fixed when its iterator is made.
@@ -28,4 +29,6 @@ pub(crate) struct Settings {
     pub transport: Box<dyn Transport>,
     /// Set when the iterator is dropped while threads still fetch for it.
     pub cancelled: Arc<AtomicBool>,
+    /// The waits in progress on the walk's threads (shared with the client).
+    pub waits: Arc<Waits>,
 }

@@ -17,6 +17,7 @@ mod logging;
 mod loops;
 mod origins;
 mod plans;
+mod progress;
 mod properties;
 mod rate_limits;
 mod real_apis;
