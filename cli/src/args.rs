@@ -211,6 +211,11 @@ pub struct Cli {
     #[arg(long)]
     pub pages: bool,
 
+    /// Logs retries, waits and warnings on stderr; -vv also every request
+    /// (URLs with their secrets hidden).
+    #[arg(short = 'v', long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     /// Shows progress on stderr [default: when stderr is a terminal].
     #[arg(long, overrides_with = "no_progress")]
     pub progress: bool,

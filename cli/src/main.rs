@@ -6,6 +6,7 @@
 //! one page.
 
 mod args;
+mod logging;
 mod output;
 mod parse;
 mod progress;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> ExitCode {
+    logging::start(cli.verbose);
     // Rust's stdout swallows writes to a closed descriptor (`>&-`): it would
     // report success for output that went nowhere.
     if let Err(message) = stdout_is_open() {

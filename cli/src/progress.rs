@@ -52,6 +52,7 @@ impl Progress {
             }
             bar
         });
+        crate::logging::above(bar.clone());
         Progress {
             bar,
             stdout_is_terminal: io::stdout().is_terminal(),
@@ -84,6 +85,7 @@ impl Progress {
     /// Removes the display, before the last words on stderr or at the end.
     pub fn clear(&self) {
         if let Some(bar) = &self.bar {
+            crate::logging::above(None);
             bar.finish_and_clear();
         }
     }

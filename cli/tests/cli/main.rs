@@ -25,6 +25,7 @@ mod real_apis;
 mod resume;
 mod strategies;
 mod usage;
+mod verbose;
 
 /// The binary, with no stdin and no proxy from the environment.
 fn pagewalk<I, S>(args: I) -> Command
