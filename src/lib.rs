@@ -5,6 +5,71 @@
 //! or the last item's id), deserializes the items into your type, and hands
 //! them over one at a time. No async runtime, no loop to write, no lost data.
 //!
+//! # The types
+//!
+//! ```text
+//! Paginator ──items::<T>()──▶ Items<T>     one T at a time
+//!  (builder)  ──pages::<T>()──▶ Pages<T>     Page<T>: items, URL, status, headers, total
+//!             ──raw_pages()──▶ RawPages     RawPage: items as the server wrote them
+//!             ──explain()────▶ Explanation  the first page, and how the walk goes on
+//!
+//! Strategy (+ Token, Target, PageResponse)   how the next page is found
+//! RetryPolicy, CredentialsRequest            retries and waits; headers that change
+//! Error + ErrorKind                          what went wrong, page and URL named
+//! Checkpoint ──Paginator::resume_from──▶     exactly where to go on
+//! Progress                                   pages, items, total, waiting
+//! ```
+//!
+//! # Which strategy do I need?
+//!
+//! Usually none: [`Strategy::auto`] reads each response by rules stated in
+//! its docs. Name one when the response cannot say how its next page is asked
+//! for, or to pin the walk down:
+//!
+//! | the API | the strategy |
+//! |---|---|
+//! | a `Link` header (GitHub, GitLab) | [`Strategy::link_header`] |
+//! | a next page's URL in the body | [`Strategy::next_url`]`("/links/next")` |
+//! | a token sent back as a query parameter | [`Strategy::cursor`]`("/meta/next_token", "pagination_token")` |
+//! | a token sent back in the `POST` body (Notion, searches) | [`Strategy::cursor`]`("/next_cursor", Target::body("/start_cursor"))` |
+//! | a token in a response header (Azure DevOps) | [`Strategy::cursor`]`(Token::header("x-ms-continuationtoken"), "continuationToken")` |
+//! | page numbers | [`Strategy::page_number`]`("page")` |
+//! | offsets | [`Strategy::offset`]`("offset")`, or `Target::body("/from")` |
+//! | the last item's id (Stripe) | [`Strategy::keyset`]`("starting_after", "/id")` |
+//! | a GraphQL connection | [`Strategy::graphql`] (detected from the query) |
+//! | a `continue` object (MediaWiki) | [`Strategy::continuation`]`("/continue")` |
+//! | anything else | [`Strategy::custom`]`(\|page\| ...)` |
+//!
+//! # Cookbook
+//!
+//! Runnable examples, each against an imitation of a real API on loopback
+//! (`cargo run --example NAME`), in the repository's `examples/`:
+//! `link_headers`, `cursor`, `keyset`, `request_body`, `graphql`, `resume`,
+//! `concurrency` (with a rate limit), `custom_strategy`, and `tour`.
+//!
+//! # TLS and proxies
+//!
+//! The default agent speaks TLS with rustls and Mozilla's roots, bundled
+//! (feature `rustls`, on by default). Feature `platform-verifier` verifies
+//! with the operating system's verifier and trust store instead (machines
+//! with their own root certificates); `native-tls` uses the platform's TLS
+//! library (OpenSSL on Linux) with the system's roots, and wins when both
+//! are on. Proxies come from the environment, as ureq reads them:
+//! `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (the first that parses, for
+//! every scheme), and `NO_PROXY`. To turn that off, or to choose another
+//! proxy, pass an agent of your own:
+//!
+//! ```no_run
+//! let agent: pagewalk::ureq::Agent = pagewalk::ureq::Agent::config_builder()
+//!     .proxy(None)
+//!     .build()
+//!     .into();
+//! let items = pagewalk::Paginator::new("https://api.example.com/v1/things")
+//!     .agent(agent)
+//!     .items::<serde_json::Value>();
+//! # let _ = items;
+//! ```
+//!
 //! # Example: typed items
 //!
 //! ```no_run
@@ -124,6 +189,7 @@
 //! remaining item is then yielded exactly once. An item that does not fit `T`
 //! ([`ErrorKind::Item`], which carries its JSON) counts as delivered, so a resumed
 //! walk goes on after it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -1,5 +1,7 @@
 //! The builder: where to start and how to walk.
 
+mod agent;
+
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -8,6 +10,7 @@ use std::time::Duration;
 use http::Method;
 use serde::de::DeserializeOwned;
 
+use self::agent::default_agent;
 use crate::credentials::{CredentialsRequest, CredentialsSource};
 use crate::http::{Client, Throttle, Waits};
 use crate::rules::failure;
@@ -197,9 +200,11 @@ impl Paginator {
     /// [`ureq`](crate::ureq) is re-exported so that the agent's version is
     /// sure to match. Nothing else in the API depends on ureq.
     ///
-    /// By default, a new agent with ureq's defaults (which include proxies
-    /// from the environment) is created for each walk; its connections are
-    /// kept alive and reused from page to page.
+    /// By default, a new agent is created for each walk: ureq's defaults
+    /// (which include proxies from the environment), pagewalk's
+    /// `User-Agent`, and the TLS stack the crate's features choose (see the
+    /// crate docs); its connections are kept alive and reused from page to
+    /// page. An agent passed here keeps its own TLS and proxy settings.
     pub fn agent(mut self, agent: ureq::Agent) -> Paginator {
         self.agent = Some(agent);
         self
@@ -456,13 +461,6 @@ impl fmt::Debug for Paginator {
             .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
-}
-
-fn default_agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .user_agent(concat!("pagewalk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into()
 }
 
 /// Iterates over the items as [`serde_json::Value`].

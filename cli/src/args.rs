@@ -12,6 +12,25 @@ use crate::parse::{
     parse_param_name, parse_pointer, parse_timeout, parse_url,
 };
 
+/// `pagewalk VERSION` and a line `tls: ...`.
+macro_rules! long_version {
+    ($tls:literal) => {
+        concat!(env!("CARGO_PKG_VERSION"), "\ntls: ", $tls)
+    };
+}
+
+/// What `--version` prints (`-V` prints the version alone): the TLS stack
+/// that the features chose, in the order pagewalk's default agent picks it.
+const LONG_VERSION: &str = if cfg!(feature = "native-tls") {
+    long_version!("native-tls, the system's roots")
+} else if cfg!(feature = "platform-verifier") {
+    long_version!("rustls, the platform's verifier")
+} else if cfg!(feature = "rustls") {
+    long_version!("rustls, bundled Mozilla roots")
+} else {
+    long_version!("none (http:// only)")
+};
+
 const AFTER_HELP: &str = "Run with --help for examples.";
 
 const AFTER_LONG_HELP: &str = "\
@@ -58,6 +77,7 @@ usage.";
 #[command(
     name = "pagewalk",
     version,
+    long_version = LONG_VERSION,
     after_help = AFTER_HELP,
     after_long_help = AFTER_LONG_HELP,
     group(ArgGroup::new("cursor_source").args(["cursor", "cursor_header"])),

@@ -6,6 +6,7 @@
 //! one page.
 
 mod args;
+mod docs;
 mod logging;
 mod output;
 mod parse;
@@ -16,7 +17,7 @@ mod resume;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use pagewalk::{ErrorKind, RawPages};
 
 use crate::args::Cli;
@@ -29,8 +30,16 @@ const FAILED: u8 = 1;
 const BAD_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => run(&cli),
+    let parsed =
+        docs::command()
+            .try_get_matches()
+            .and_then(|matches| match docs::requested(&matches) {
+                Some(doc) => Ok(Err(doc)),
+                None => Cli::from_arg_matches(&matches).map(Ok),
+            });
+    match parsed {
+        Ok(Ok(cli)) => run(&cli),
+        Ok(Err(doc)) => docs::print(doc),
         Err(error) => {
             // `--help` and `--version` also land here, with exit code 0.
             let _ = error.print();

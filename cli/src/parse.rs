@@ -57,7 +57,7 @@ pub(crate) fn parse_method(text: &str) -> Result<Method, String> {
 }
 
 pub(crate) fn parse_header_name(text: &str) -> Result<String, String> {
-    ureq::http::HeaderName::from_bytes(text.as_bytes())
+    pagewalk::HeaderName::from_bytes(text.as_bytes())
         .map(|_| text.to_owned())
         .map_err(|_| format!("invalid header name {text:?}"))
 }
@@ -78,9 +78,9 @@ pub(crate) fn parse_header(text: &str) -> Result<(String, String), String> {
     };
     let name = name.trim();
     let value = value.trim();
-    ureq::http::HeaderName::from_bytes(name.as_bytes())
+    pagewalk::HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| format!("invalid header name {name:?}"))?;
-    ureq::http::HeaderValue::from_str(value)
+    pagewalk::HeaderValue::from_str(value)
         .map_err(|_| format!("invalid value for header {name:?}"))?;
     Ok((name.to_owned(), value.to_owned()))
 }

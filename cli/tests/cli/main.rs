@@ -17,6 +17,7 @@ use fixture::{Fixture, Recorded, Reply, expected_names, items_json};
 use serde_json::{Value, json};
 
 mod bodies;
+mod docs;
 mod errors;
 mod options;
 mod output;
