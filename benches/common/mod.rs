@@ -7,6 +7,8 @@
 // Each bench uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod fast;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 

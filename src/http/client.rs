@@ -70,12 +70,19 @@ impl Client {
     ) -> Result<Response, Error> {
         let mut current = outgoing.request.url().clone();
         let mut credentials = outgoing.credentials;
-        for _ in 0..=MAX_REDIRECTS {
-            let hop = Outgoing {
-                request: outgoing.request.clone().with_url(current.clone()),
-                credentials,
+        for hops in 0..=MAX_REDIRECTS {
+            // The request itself first; a copy to each redirect's target after.
+            let redirected;
+            let hop = if hops == 0 {
+                outgoing
+            } else {
+                redirected = Outgoing {
+                    request: outgoing.request.clone().with_url(current.clone()),
+                    credentials,
+                };
+                &redirected
             };
-            let response = self.fetch_once(&hop, page)?;
+            let response = self.fetch_once(hop, page)?;
             let Some(location) = redirect_location(&response) else {
                 return Ok(response);
             };

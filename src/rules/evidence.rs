@@ -40,11 +40,11 @@ const PAGINATION_KEYS: &[&str] = &[
 /// Why the response says there are more pages, and what to pass to reach
 /// them; `None` when nothing does.
 pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
-    let signals = Signals::read(page.envelope, page.headers);
+    let signals = page.signals;
     if let Some((field, true)) = signals.more_flag() {
         return Some((
             format!("{} is {}", field.pointer, field.value),
-            hint(page, &signals),
+            hint(page, signals),
         ));
     }
     if let Some(next) = page
@@ -53,18 +53,15 @@ pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
         .and_then(|value| value.to_str().ok())
         .filter(|next| !next.trim().is_empty())
     {
-        return Some((
-            format!("X-Next-Page: {}", next.trim()),
-            hint(page, &signals),
-        ));
+        return Some((format!("X-Next-Page: {}", next.trim()), hint(page, signals)));
     }
-    if let Some(field) = unread_way_forward(page, &signals) {
+    if let Some(field) = unread_way_forward(page, signals) {
         let evidence = format!(
             "{} is {}, and no rule of this strategy read it",
             field.pointer,
             shown(field.value)
         );
-        return Some((evidence, hint(page, &signals)));
+        return Some((evidence, hint(page, signals)));
     }
     if let Some((name, _)) = signals
         .continuation_header
@@ -73,17 +70,17 @@ pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
     {
         return Some((
             format!("the response header {name} is set"),
-            hint(page, &signals),
+            hint(page, signals),
         ));
     }
     if let (Some(current), Some(count)) = (&signals.current_page, &signals.page_count) {
-        if more_pages(page, &signals) == Some(true) {
+        if more_pages(page, signals) == Some(true) {
             return Some((
                 format!(
                     "{} {} of {} {}",
                     current.key, current.value, count.key, count.value
                 ),
-                hint(page, &signals),
+                hint(page, signals),
             ));
         }
     }
@@ -92,12 +89,12 @@ pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
             if last.saturating_add(1) < total {
                 return Some((
                     format!("Content-Range ends at {last} of {total}"),
-                    hint(page, &signals),
+                    hint(page, signals),
                 ));
             }
         }
     }
-    total_not_reached(page, &signals).map(|evidence| (evidence, hint(page, &signals)))
+    total_not_reached(page, signals).map(|evidence| (evidence, hint(page, signals)))
 }
 
 /// Whether the page count says more pages follow this one: pages count from
@@ -404,7 +401,7 @@ mod tests {
                 json!({"hits": [1, 2, 3, 4, 5], "page": page, "nbPages": 5, "hitsPerPage": 5}),
             )
             .seen(seen)
-            .with_view(|view| more_pages(view, &Signals::read(view.envelope, view.headers)))
+            .with_view(|view| more_pages(view, view.signals))
         };
         assert_eq!(algolia(0, 5), Some(true));
         assert_eq!(algolia(3, 20), Some(true));
@@ -414,7 +411,7 @@ mod tests {
                 "http://h/x",
                 json!({"results": [1], "page": page, "total_pages": 2}),
             )
-            .with_view(|view| more_pages(view, &Signals::read(view.envelope, view.headers)))
+            .with_view(|view| more_pages(view, view.signals))
         };
         assert_eq!((tmdb(1), tmdb(2)), (Some(true), Some(false)));
     }

@@ -10,7 +10,7 @@ use crate::strategy::Kind;
 /// Why `next` follows the page seen through `view`; `detected` when
 /// auto-detection chose the way.
 pub(crate) fn why(view: &PageView<'_>, next: &Next, detected: bool) -> String {
-    let signals = Signals::read(view.envelope, view.headers);
+    let signals = view.signals;
     match next {
         Next::Follow { via, .. } => match &via.kind {
             Kind::LinkHeader => "the Link header's rel=\"next\"".into(),
@@ -44,7 +44,7 @@ pub(crate) fn why(view: &PageView<'_>, next: &Next, detected: bool) -> String {
             Kind::Custom(_) => "the custom rule".into(),
             Kind::Auto => "auto-detection".into(),
         },
-        Next::End => ending(view, &signals),
+        Next::End => ending(view, signals),
     }
 }
 

@@ -130,11 +130,11 @@ fn words(error: &Value) -> String {
 }
 
 /// Whether a `200` with this `body` is a rate limit to wait out and retry.
-/// Cheap for ordinary pages: only a small body that names a rate limit is
-/// parsed at all.
+/// Cheap for ordinary pages: a rate limit's answer is short, and only a
+/// short body that names one is parsed at all.
 pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
-    const SMALL: usize = 64 * 1024;
-    if body.len() > SMALL || !names_rate_limit(&String::from_utf8_lossy(body)) {
+    const SHORT: usize = 16 * 1024;
+    if body.len() > SHORT || !names_rate_limit_in(body) {
         return false;
     }
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
@@ -161,20 +161,33 @@ pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
     failure(&value, found, false).is_some_and(|failure| failure.rate_limit)
 }
 
+/// The words that name a rate limit, in lower case.
+const RATE_LIMIT_WORDS: [&[u8]; 7] = [
+    b"ratelimit",
+    b"rate_limit",
+    b"rate limit",
+    b"rate-limit",
+    b"throttl",
+    b"too many requests",
+    b"too_many_requests",
+];
+
 /// Whether `text` names a rate limit.
 pub(crate) fn names_rate_limit(text: &str) -> bool {
-    let text = text.to_ascii_lowercase();
-    [
-        "ratelimit",
-        "rate_limit",
-        "rate limit",
-        "rate-limit",
-        "throttl",
-        "too many requests",
-        "too_many_requests",
-    ]
-    .iter()
-    .any(|words| text.contains(words))
+    names_rate_limit_in(text.as_bytes())
+}
+
+/// Whether `bytes` name a rate limit, compared without ASCII case; no
+/// allocation, one look at each `r` or `t`.
+fn names_rate_limit_in(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(at, byte)| {
+        matches!(byte.to_ascii_lowercase(), b'r' | b't')
+            && RATE_LIMIT_WORDS.iter().any(|word| {
+                bytes
+                    .get(at..at + word.len())
+                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(word))
+            })
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub(crate) mod graphql;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;
-mod signals;
+pub(crate) mod signals;
 mod step;
 mod target;
 #[cfg(test)]

@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 
-use super::signals::Signals;
 pub(crate) use super::step::{Next, Problem};
 use super::step::{continue_with, end_or_more, follow, follow_url, invalid, keyset, link_next};
 use super::target::{counter, read, read_token};
@@ -15,10 +14,10 @@ use crate::custom::{CustomRule, PageResponse};
 use crate::strategy::{Kind, Strategy, Target, Token};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
-    let signals = Signals::read(page.envelope, page.headers);
+    let signals = page.signals;
     let has_more = signals.more_flag().map(|(_, more)| *more);
     match &strategy.kind {
-        Kind::Auto => auto::next_step(page, &signals),
+        Kind::Auto => auto::next_step(page, signals),
         Kind::LinkHeader => match link_next(page)? {
             Some(next) => Ok(next),
             None => end_or_more(page),

@@ -7,8 +7,9 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use super::vocabulary::{
-    CURRENT_PAGE, CURSOR, MORE_FLAGS, NEXT_URL, OTHER_PAGES, PAGE_COUNT, PER_PAGE, POSITION, TOTAL,
-    TOTAL_HEADERS, URL_MEMBERS, is_continuation_header, normalized,
+    CURRENT_PAGE, CURSOR, MORE_FLAGS, NAME_CAPACITY, NEXT_URL, OTHER_PAGES, PAGE_COUNT, PER_PAGE,
+    POSITION, TOTAL, TOTAL_HEADERS, URL_MEMBERS, is_continuation_header, normalized,
+    normalized_into,
 };
 use crate::json_pointer;
 
@@ -125,45 +126,49 @@ impl<'a> Signals<'a> {
     }
 
     fn scan(&mut self, object: &'a Map<String, Value>, path: &str, under_next: bool, depth: usize) {
+        let mut buffer = [0u8; NAME_CAPACITY];
         for (key, value) in object {
-            let name = normalized(key);
-            let pointer = format!("{path}/{}", json_pointer::escape(key));
-            let field = Field {
-                pointer: pointer.clone(),
+            // No name in the vocabulary is this long: nothing to read here.
+            let Some(name) = normalized_into(key, &mut buffer) else {
+                continue;
+            };
+            // Built only for the fields that are kept.
+            let pointer = || format!("{path}/{}", json_pointer::escape(key));
+            let field = || Field {
+                pointer: pointer(),
                 key,
                 value,
             };
             match value {
                 Value::Bool(flag) => {
                     if let Some((_, more)) = MORE_FLAGS.iter().find(|(known, _)| *known == name) {
-                        self.flags.push((field, *flag == *more));
+                        self.flags.push((field(), *flag == *more));
                     }
                 }
                 Value::Number(_) => {
-                    if CURSOR.contains(&name.as_str()) && name != "offset" {
-                        self.cursors.push(field);
+                    if CURSOR.contains(&name) && name != "offset" {
+                        self.cursors.push(field());
                     } else {
-                        self.number(&name, key, &pointer, value, depth);
+                        self.number(name, key, &pointer, value, depth);
                     }
                 }
-                _ if OTHER_PAGES.contains(&name.as_str()) => {}
+                _ if OTHER_PAGES.contains(&name) => {}
                 Value::String(text) => {
-                    self.number(&name, key, &pointer, value, depth);
-                    self.string(field, &name, text.trim(), under_next);
+                    self.number(name, key, &pointer, value, depth);
+                    self.string(&field, name, text.trim(), under_next);
                 }
                 Value::Null => {
-                    if NEXT_URL.contains(&name.as_str()) || CURSOR.contains(&name.as_str()) {
-                        self.nothing_next.push(field);
+                    if NEXT_URL.contains(&name) || CURSOR.contains(&name) {
+                        self.nothing_next.push(field());
                     }
                 }
                 Value::Object(inner) => {
-                    let is_next = NEXT_URL.contains(&name.as_str());
-                    let holds_pagination =
-                        is_next || under_next || CONTAINERS.contains(&name.as_str());
+                    let is_next = NEXT_URL.contains(&name);
+                    let holds_pagination = is_next || under_next || CONTAINERS.contains(&name);
                     if is_next && inner.is_empty() {
-                        self.nothing_next.push(field);
+                        self.nothing_next.push(field());
                     } else if depth < MAX_DEPTH && holds_pagination {
-                        self.scan(inner, &pointer, under_next || is_next, depth + 1);
+                        self.scan(inner, &pointer(), under_next || is_next, depth + 1);
                     }
                 }
                 Value::Array(_) => {}
@@ -171,25 +176,32 @@ impl<'a> Signals<'a> {
         }
     }
 
-    fn string(&mut self, field: Field<'a>, name: &str, text: &str, under_next: bool) {
+    fn string(&mut self, field: &dyn Fn() -> Field<'a>, name: &str, text: &str, under_next: bool) {
         let is_next = NEXT_URL.contains(&name) || (under_next && URL_MEMBERS.contains(&name));
         let is_cursor = CURSOR.contains(&name);
         if text.is_empty() {
             if is_next || is_cursor {
-                self.nothing_next.push(field);
+                self.nothing_next.push(field());
             }
         } else if is_next && looks_like_url(text) {
-            self.next_urls.push(field);
+            self.next_urls.push(field());
         } else if is_cursor || (is_next && !URL_MEMBERS.contains(&name)) {
             // A numeric `offset` is a position, not a token (Airtable's is a string).
             if name == "offset" && text.parse::<u64>().is_ok() {
                 return;
             }
-            self.cursors.push(field);
+            self.cursors.push(field());
         }
     }
 
-    fn number(&mut self, name: &str, key: &str, pointer: &str, value: &Value, depth: usize) {
+    fn number(
+        &mut self,
+        name: &str,
+        key: &str,
+        pointer: &dyn Fn() -> String,
+        value: &Value,
+        depth: usize,
+    ) {
         let Some(number) = as_count(value) else {
             return;
         };
@@ -203,7 +215,7 @@ impl<'a> Signals<'a> {
         for (names, slot) in slots {
             if names.contains(&name) && slot.as_ref().is_none_or(|old| depth < old.depth) {
                 *slot = Some(Count {
-                    pointer: pointer.to_owned(),
+                    pointer: pointer(),
                     key: key.to_owned(),
                     value: number,
                     depth,

@@ -6,6 +6,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::next::{Next, Problem, next_step};
+use super::signals::Signals;
 use super::{PageView, shape};
 use crate::link_header::{self, Link};
 use crate::{Request, Strategy};
@@ -78,6 +79,7 @@ impl Literal {
     /// `check` run on the view of this response.
     pub(crate) fn with_view<R>(&self, check: impl FnOnce(&PageView<'_>) -> R) -> R {
         let last = || self.items.last().cloned();
+        let signals = Signals::read(&self.body, &self.headers);
         let view = PageView {
             request: &self.request,
             final_url: self.request.url(),
@@ -91,6 +93,7 @@ impl Literal {
             items_seen: self.seen,
             last_item: &last,
             body: Some(&self.body),
+            signals: &signals,
         };
         check(&view)
     }

@@ -4,6 +4,7 @@ use http::HeaderMap;
 use serde_json::Value;
 use url::Url;
 
+use super::signals::Signals;
 use crate::Request;
 use crate::link_header::Link;
 
@@ -30,4 +31,6 @@ pub(crate) struct PageView<'a> {
     pub last_item: &'a dyn Fn() -> Option<Value>,
     /// The whole body, items included: kept only for a custom strategy.
     pub body: Option<&'a Value>,
+    /// What the envelope and headers say about pagination, read once.
+    pub signals: &'a Signals<'a>,
 }

@@ -13,6 +13,26 @@ pub(crate) fn normalized(key: &str) -> String {
         .collect()
 }
 
+/// Room for a normalized name: longer than any in the lists below.
+pub(crate) const NAME_CAPACITY: usize = 32;
+
+/// `key` [`normalized`] into `buffer`, without allocating; `None` when it
+/// is longer than the buffer (so no name of the lists) or not ASCII-cased.
+pub(crate) fn normalized_into<'b>(
+    key: &str,
+    buffer: &'b mut [u8; NAME_CAPACITY],
+) -> Option<&'b str> {
+    let mut len = 0;
+    for byte in key.bytes() {
+        if matches!(byte, b'_' | b'-' | b'.' | b'@' | b'$') {
+            continue;
+        }
+        *buffer.get_mut(len)? = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
+}
+
 /// Fields whose value is the next page's URL (absolute, host-relative or
 /// only a query string), or an object whose [`URL_MEMBERS`] is.
 pub(crate) const NEXT_URL: &[&str] = &[
@@ -145,6 +165,23 @@ pub(crate) fn parameter_for(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_normalize_into_a_buffer_as_into_a_string() {
+        let mut buffer = [0; NAME_CAPACITY];
+        for key in [
+            "@odata.nextLink",
+            "next-cursor",
+            "total-results",
+            "Page[Number]",
+        ] {
+            assert_eq!(
+                normalized_into(key, &mut buffer),
+                Some(normalized(key).as_str())
+            );
+        }
+        assert_eq!(normalized_into(&"x".repeat(40), &mut buffer), None);
+    }
 
     #[test]
     fn names_are_compared_without_case_or_separators() {

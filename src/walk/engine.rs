@@ -28,7 +28,7 @@ use crate::page::PageMeta;
 use crate::rules::PageView;
 use crate::rules::decode::{BadItem, Batch, Decoded};
 use crate::rules::next::Next;
-use crate::rules::shape;
+use crate::rules::signals::Signals;
 use crate::strategy::Kind;
 use crate::{Checkpoint, Error, ErrorKind, Request, Strategy};
 
@@ -273,6 +273,8 @@ impl Walk {
         let skip = self.position.skip;
         let cut = self.limits.take_page(page_len - skip);
         let links = links_of(&response.headers);
+        let signals = Signals::read(&envelope, &response.headers);
+        let total = signals.total();
         let arrived = Arrived {
             sent,
             response: &response,
@@ -283,6 +285,7 @@ impl Walk {
             sample: &sample,
             page_len,
             body: full_body.as_ref(),
+            signals: &signals,
         };
         // A bad item after the last one wanted is never reached.
         let step = match item_error.filter(|bad| cut.wants(bad.index - skip)) {
@@ -294,7 +297,6 @@ impl Walk {
         items.truncate(cut.keep(items.len()));
         self.limits.count_items(items.len());
         let (at, after, after_error) = self.advance(&sent.request, skip, items.len(), &cut, &step);
-        let total = shape::total(&envelope, &response.headers);
         Ok(Fetched {
             items,
             meta: meta(number, &sent.request, response, links, total, &step),

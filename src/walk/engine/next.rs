@@ -11,6 +11,7 @@ use crate::link_header::Link;
 use crate::rules::PageView;
 use crate::rules::decode;
 use crate::rules::next::{Next, Problem, next_step};
+use crate::rules::signals::Signals;
 use crate::walk::guard::Sample;
 use crate::walk::limits::Cut;
 use crate::{Error, ErrorKind, Strategy};
@@ -27,6 +28,7 @@ pub(super) struct Arrived<'a> {
     pub page_len: usize,
     /// The whole body, for a custom strategy.
     pub body: Option<&'a Value>,
+    pub signals: &'a Signals<'a>,
 }
 
 /// What follows a page: the next request, or the error that ends the walk
@@ -72,6 +74,7 @@ impl Walk {
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
             body: arrived.body,
+            signals: arrived.signals,
         };
         match self.next_after(&view, number, observe) {
             Ok(next) => Step {
