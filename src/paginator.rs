@@ -395,7 +395,10 @@ impl Paginator {
         let cancelled = Arc::new(AtomicBool::new(false));
         let waits = Arc::new(Waits::default());
         let client = Client {
-            agent: self.agent.unwrap_or_else(default_agent),
+            agent_is_ours: self.agent.is_none(),
+            agent: self
+                .agent
+                .unwrap_or_else(|| default_agent(self.timeout, self.connect_timeout)),
             headers: self.headers,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,

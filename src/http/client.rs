@@ -26,6 +26,9 @@ const ERROR_BODY_EXCERPT: usize = 1024;
 /// Sends the requests of one walk, shared by its threads.
 pub(crate) struct Client {
     pub agent: ureq::Agent,
+    /// The agent was made for this walk, configured as its requests need:
+    /// they are sent without a configuration of their own.
+    pub agent_is_ours: bool,
     /// The user's headers, for the start URL's origin only.
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
@@ -129,6 +132,7 @@ impl Client {
         let target = Target { url, page };
         let exchange = Exchange {
             agent: &self.agent,
+            configured: self.agent_is_ours,
             headers: &self.headers,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,

@@ -14,6 +14,8 @@ const ERROR_BODY_LIMIT: u64 = 4 * 1024;
 /// What every exchange of a walk shares.
 pub(crate) struct Exchange<'a> {
     pub agent: &'a ureq::Agent,
+    /// The agent already has the settings below (pagewalk made it).
+    pub configured: bool,
     /// The user's headers: sent only with [`Credentials::Sent`].
     pub headers: &'a [(String, String)],
     pub timeout: Duration,
@@ -102,6 +104,9 @@ impl Exchange<'_> {
         &self,
         request: http::Request<B>,
     ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        if self.configured {
+            return self.agent.run(request);
+        }
         let request = self
             .agent
             .configure_request(request)

@@ -1,10 +1,21 @@
 //! The agent a walk gets when the user passes none: pagewalk's user agent,
 //! and the TLS stack the crate's features choose.
 
-/// A new agent for one walk; its connections are kept alive from page to page.
-pub(super) fn default_agent() -> ureq::Agent {
-    let config =
-        ureq::Agent::config_builder().user_agent(concat!("pagewalk/", env!("CARGO_PKG_VERSION")));
+use std::time::Duration;
+
+/// A new agent for one walk; its connections are kept alive from page to
+/// page. It is configured once as every request of a walk needs (see
+/// `http/send.rs`), so that no request pays for a configuration of its own.
+pub(super) fn default_agent(timeout: Duration, connect_timeout: Duration) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .user_agent(concat!("pagewalk/", env!("CARGO_PKG_VERSION")))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(connect_timeout))
+        .timeout_send_request(Some(timeout))
+        .timeout_send_body(Some(timeout))
+        .timeout_recv_response(Some(timeout))
+        .timeout_recv_body(Some(timeout));
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     let config = config.tls_config(tls_config());
     config.build().into()
@@ -37,7 +48,7 @@ mod tests {
     #[test]
     fn the_default_agent_uses_the_tls_stack_that_the_features_choose() {
         use ureq::tls::{RootCerts, TlsProvider};
-        let agent = default_agent();
+        let agent = default_agent(Duration::from_secs(30), Duration::from_secs(10));
         let tls = agent.config().tls_config();
         let native = cfg!(feature = "native-tls");
         let platform = native || cfg!(feature = "platform-verifier");

@@ -1,7 +1,7 @@
 //! What every request carries: the user's headers, `Accept`, and the agent.
 
-use fixture::{Fixture, Item, expected_names, names, walk};
-use pagewalk::Paginator;
+use fixture::{Fixture, Item, Reply, expected_names, names, walk};
+use pagewalk::{ErrorKind, Paginator};
 use serde_json::Value;
 
 const PROCORE: &str = "/rest/v1.0/punch_items";
@@ -67,6 +67,28 @@ fn the_default_agent_walks_too() {
         assert!(agent.starts_with("pagewalk/"), "User-Agent: {agent:?}");
     }
     assert_eq!(server.connection_count(), 1, "connections are reused");
+}
+
+#[test]
+fn the_default_agent_reports_statuses_and_redirects_as_pagewalk_does() {
+    // Its settings are baked in once (no status as an error, no redirect
+    // followed by ureq): the same answers as with any other agent.
+    let server = Fixture::start();
+    server.serve("/gone", Reply::status(410, r#"{"message": "gone"}"#));
+    server.serve(
+        "/moved",
+        Reply::status(302, "").with_header("Location", "/gone"),
+    );
+    let (items, error) = walk::<Item>(Paginator::new(server.url("/moved")).retries(0));
+    assert!(items.is_empty());
+    let error = error.expect("a 410");
+    assert!(
+        matches!(error.kind(), ErrorKind::Status { status: 410, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("gone"), "{error}");
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/moved", "/gone"]);
 }
 
 #[test]
