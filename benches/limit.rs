@@ -208,10 +208,7 @@ fn pagewalk_get(_: &FastServer, url: &str, expected: u64) -> u64 {
 }
 
 fn pagewalk_prefetch(_: &FastServer, url: &str, expected: u64) -> u64 {
-    walk_items(
-        Paginator::new(url).prefetch(1),
-        expected,
-    )
+    walk_items(Paginator::new(url).prefetch(1), expected)
 }
 
 fn pagewalk_post_cursor(_: &FastServer, url: &str, expected: u64) -> u64 {
@@ -225,8 +222,7 @@ fn pagewalk_post_cursor(_: &FastServer, url: &str, expected: u64) -> u64 {
 }
 
 fn pagewalk_graphql(_: &FastServer, url: &str, expected: u64) -> u64 {
-    let paginator = Paginator::new(url)
-        .body(json!({"query": GRAPHQL_QUERY, "variables": {}}));
+    let paginator = Paginator::new(url).body(json!({"query": GRAPHQL_QUERY, "variables": {}}));
     walk_items(paginator, expected)
 }
 

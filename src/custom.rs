@@ -9,6 +9,8 @@ use serde_json::Value;
 use url::Url;
 
 use crate::Request;
+use crate::request::merge_link;
+use crate::text::redact;
 
 /// The page a [`Strategy::custom`](crate::Strategy::custom) rule sees: the
 /// request that was sent and what came back.
@@ -80,12 +82,17 @@ impl<'a> PageResponse<'a> {
     }
 
     /// The request sent again to `url`, absolute or relative to
-    /// [`url`](PageResponse::url), keeping its method, body and headers.
+    /// [`url`](PageResponse::url), keeping its method, body and headers. A
+    /// reference that is only a query string (`?page=2`) changes the
+    /// parameters it names and keeps the others, as auto-detection reads one.
+    ///
+    /// Headers the rule adds with [`Request::with_header`] go wherever the
+    /// request goes and into checkpoints: credentials belong in
+    /// [`Paginator::credentials`](crate::Paginator::credentials).
     pub fn follow(&self, url: &str) -> Result<Request, String> {
-        self.url
-            .join(url)
+        merge_link(self.url, url)
             .map(|url| self.request.clone().with_url(url))
-            .map_err(|error| format!("{url:?} is not a URL: {error}"))
+            .map_err(|error| format!("\"{}\" is not a URL: {error}", redact(url)))
     }
 }
 

@@ -42,7 +42,8 @@ impl RawPages {
     /// known, and whether (and until when) it is waiting. Fetches nothing.
     pub fn progress(&self) -> Progress {
         let at = self.checkpoint();
-        self.pages.progress(at.items_seen() + at.skip() as u64)
+        self.pages
+            .progress(at.items_seen().saturating_add(at.skip() as u64))
     }
 }
 

@@ -12,7 +12,7 @@ use url::Url;
 use crate::json_pointer;
 use crate::text::redact;
 
-pub(crate) use query::{get_param, with_param};
+pub(crate) use query::{get_param, merge_link, with_param};
 
 /// One request of a walk: its method, its URL, its JSON body and the headers
 /// a strategy adds to it (a cursor sent in a header).

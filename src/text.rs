@@ -122,13 +122,33 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         .next()
         .map(|(key, _)| key.into_owned())
         .unwrap_or_default();
-    let name = decoded.to_ascii_lowercase().replace('-', "_");
+    let name = snake_case(&decoded);
+    // Endings no pagination parameter has: always a credential.
+    const STRONG: &[&str] = &["_secret", "_password", "_signature", "api_key", "apikey"];
+    if SECRET_NAMES.contains(&name.as_str()) || STRONG.iter().any(|end| name.ends_with(end)) {
+        return true;
+    }
     if PAGINATION_WORDS.iter().any(|word| name.contains(word)) {
         return false;
     }
-    SECRET_NAMES.contains(&name.as_str())
-        || SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
-        || name.ends_with("apikey")
+    SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// `accessToken`, `access-token` and `ACCESS_TOKEN` as `access_token`.
+fn snake_case(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            snake.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        snake.push(match c {
+            '-' => '_',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    snake
 }
 
 /// `text` with every control character (ESC, newlines, DEL, C1 codes)
@@ -186,6 +206,10 @@ mod tests {
             (
                 "http://h/x?github_token=a&apiKey=b&API%5FKEY=c",
                 "http://h/x?github_token=***&apiKey=***&API%5FKEY=***",
+            ),
+            (
+                "http://h/x?accessToken=a&authToken=b&clientSecret=c&sessionToken=d&next_api_key=e",
+                "http://h/x?accessToken=***&authToken=***&clientSecret=***&sessionToken=***&next_api_key=***",
             ),
             ("not a url?password=x", "not a url?password=***"),
         ] {

@@ -139,7 +139,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "POINTER",
-        requires = "cursor_source",
+        requires_all = ["cursor_source", "data"],
         conflicts_with = "cursor_param",
         value_parser = parse_pointer
     )]
@@ -270,7 +270,11 @@ impl Cli {
             .allow_cross_origin(self.allow_cross_origin)
             .prefetch(self.prefetch)
             .concurrency(self.concurrency);
-        for (name, value) in self.headers.iter().flat_map(|headers| &headers.0) {
+        let valid = self
+            .headers
+            .iter()
+            .filter_map(|headers| headers.0.as_ref().ok());
+        for (name, value) in valid.flatten() {
             paginator = paginator.header(name, value);
         }
         if let Some(method) = &self.method {
@@ -292,6 +296,14 @@ impl Cli {
             paginator = paginator.max_pages(n);
         }
         paginator
+    }
+
+    /// Why a -H is unusable, if one is (its value not shown: it may hold a token).
+    pub fn header_error(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find_map(|headers| headers.0.as_ref().err())
+            .map(String::as_str)
     }
 
     fn strategy(&self) -> Option<Strategy> {
@@ -375,7 +387,14 @@ mod tests {
             Some(Strategy::keyset("starting_after", "/id"))
         );
         assert_eq!(
-            strategy(&["--cursor", "/next_cursor", "--cursor-body", "/start_cursor"]),
+            strategy(&[
+                "-d",
+                "{}",
+                "--cursor",
+                "/next_cursor",
+                "--cursor-body",
+                "/start_cursor"
+            ]),
             Some(Strategy::cursor(
                 "/next_cursor",
                 Target::body("/start_cursor")

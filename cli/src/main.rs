@@ -38,6 +38,13 @@ fn main() -> ExitCode {
                 None => Cli::from_arg_matches(&matches).map(Ok),
             });
     match parsed {
+        Ok(Ok(cli)) if cli.header_error().is_some() => {
+            let error = cli.header_error().unwrap_or_default();
+            eprintln!(
+                "error: invalid value for '--header': {error}\n\nFor more information, try '--help'."
+            );
+            ExitCode::from(BAD_USAGE)
+        }
         Ok(Ok(cli)) => run(&cli),
         Ok(Err(doc)) => docs::print(doc),
         Err(error) => {
@@ -183,12 +190,31 @@ fn stdout_is_open() -> Result<(), String> {
 fn walk_error(cli: &Cli, error: &pagewalk::Error) -> String {
     let mut message = match error.url() {
         Some(_) => error.to_string(),
-        None => format!("{}: {error}", cli.url),
+        None => format!("{}: {error}", without_secrets(&cli.url)),
     };
     if let (ErrorKind::Checkpoint { .. }, Some(path)) = (error.kind(), &cli.resume) {
         message.push_str(&format!(" (in {})", path.display()));
     }
     message
+}
+
+/// The start URL as a message may show it: without userinfo, and with its
+/// query's values left out (the library's own messages redact by name).
+fn without_secrets(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text) else {
+        return "the URL given".to_owned();
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let names: Vec<String> = url
+        .query_pairs()
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    if !names.is_empty() {
+        let query: Vec<String> = names.iter().map(|name| format!("{name}=…")).collect();
+        url.set_query(Some(&query.join("&")));
+    }
+    url.to_string()
 }
 
 fn fail(message: &str, source: Option<&(dyn std::error::Error + 'static)>) -> ExitCode {

@@ -3,34 +3,44 @@
 
 use std::fs;
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use pagewalk::Method;
 use serde_json::Value;
 
-/// The headers of one -H: a 'Name: value', or every line of an @FILE.
+/// The headers of one -H: a 'Name: value', or every line of an @FILE; or
+/// why they are not. Never a parse error for clap: its message would quote
+/// the value, a token perhaps; `main` reports it without.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Headers(pub Vec<(String, String)>);
+pub struct Headers(pub Result<Vec<(String, String)>, String>);
 
 pub(crate) fn parse_headers(text: &str) -> Result<Headers, String> {
     let Some(path) = text.strip_prefix('@') else {
-        return parse_header(text).map(|header| Headers(vec![header]));
+        return Ok(Headers(parse_header(text).map(|header| vec![header])));
     };
-    let contents = read_argument_file(path)?;
-    contents
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            parse_header(line).map_err(|error| format!("{path}, line {}: {error}", i + 1))
-        })
-        .collect::<Result<_, _>>()
-        .map(Headers)
+    let headers = read_argument_file(path).and_then(|contents| {
+        contents
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| {
+                parse_header(line).map_err(|error| format!("{path}, line {}: {error}", i + 1))
+            })
+            .collect::<Result<_, _>>()
+    });
+    Ok(Headers(headers))
 }
+
+/// Whether an `@-` argument has read stdin already: it can be read once.
+static STDIN_READ: AtomicBool = AtomicBool::new(false);
 
 /// The contents of `path` for an @FILE argument; `-` is stdin.
 fn read_argument_file(path: &str) -> Result<String, String> {
     if path == "-" {
+        if STDIN_READ.swap(true, Ordering::SeqCst) {
+            return Err("stdin can be read by one @- only".to_owned());
+        }
         let mut text = String::new();
         io::stdin()
             .read_to_string(&mut text)

@@ -27,7 +27,7 @@ impl Progress {
     /// Starts the display where `from` stands (later than the start when
     /// resuming); `max_items` caps the bar.
     pub fn start(choice: ProgressChoice, from: &Checkpoint, max_items: Option<u64>) -> Progress {
-        let items_seen = from.items_seen() + from.skip() as u64;
+        let items_seen = from.items_seen().saturating_add(from.skip() as u64);
         let stderr_is_terminal = io::stderr().is_terminal();
         let target = match choice {
             ProgressChoice::Off => None,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::text::escape;
+use crate::text::{escape, redact};
 
 /// What went wrong, with the details of each kind of failure.
 ///
@@ -281,7 +281,7 @@ impl ErrorKind {
             ErrorKind::InvalidNext { next, reason } => write!(
                 f,
                 "invalid next page \"{}\": {}",
-                escape(next),
+                escape(&redact(next)),
                 escape(reason)
             ),
             other => other.fmt_walk(f),

@@ -34,11 +34,7 @@ impl Exchange<'_> {
         supplied: &[(String, String)],
     ) -> Result<Response, ureq::Error> {
         let request = &outgoing.request;
-        let mut builder = self.head(outgoing, url);
-        // The credentials callback's headers: asked for only where credentials go.
-        for (name, value) in supplied {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
+        let builder = self.head(outgoing, url, supplied);
         let mut response = match request.body() {
             None => self.run(builder.body(())?)?,
             Some(body) => {
@@ -75,22 +71,38 @@ impl Exchange<'_> {
 
     /// The request line and headers: `Accept: application/json` unless the
     /// user set one, the user's headers where credentials go, the request's own.
-    fn head(&self, outgoing: &Outgoing, url: &url::Url) -> http::request::Builder {
+    fn head(
+        &self,
+        outgoing: &Outgoing,
+        url: &url::Url,
+        supplied: &[(String, String)],
+    ) -> http::request::Builder {
         let request = &outgoing.request;
         let mut builder = http::Request::builder()
             .method(request.method().clone())
             .uri(url.as_str());
         let credentials = outgoing.credentials == Credentials::Sent;
+        // The credentials callback's headers (asked for only where
+        // credentials go) replace the user's fixed ones of the same name.
+        let supplied_has = |name: &str| {
+            supplied
+                .iter()
+                .any(|(own, _)| own.eq_ignore_ascii_case(name))
+        };
         let user_accept = credentials
             && self
                 .headers
                 .iter()
+                .chain(supplied)
                 .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
         if !user_accept {
             builder = builder.header(header::ACCEPT, "application/json");
         }
         if credentials {
-            for (name, value) in self.headers {
+            for (name, value) in self.headers.iter().filter(|(name, _)| !supplied_has(name)) {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            for (name, value) in supplied {
                 builder = builder.header(name.as_str(), value.as_str());
             }
         }

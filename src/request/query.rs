@@ -50,6 +50,37 @@ fn decoded_name(raw: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `text` resolved against `base`; a query-string-only reference replaces
+/// the parameters it names (all of each name, as a group, in its order) and
+/// keeps every other one byte for byte. Fragments are never sent.
+pub(crate) fn merge_link(base: &Url, text: &str) -> Result<Url, url::ParseError> {
+    let text = text.trim();
+    let Some(reference) = text.strip_prefix('?') else {
+        return base.join(text);
+    };
+    let query = reference
+        .split_once('#')
+        .map_or(reference, |(query, _)| query);
+    let named: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    let kept = base.query().unwrap_or("").split('&').filter(|piece| {
+        let name = piece.split('=').next().unwrap_or(piece);
+        let name: String = url::form_urlencoded::parse(name.as_bytes())
+            .next()
+            .map(|(name, _)| name.into_owned())
+            .unwrap_or_default();
+        !piece.is_empty() && !named.contains(&name)
+    });
+    let pieces: Vec<&str> = kept
+        .chain(query.split('&').filter(|piece| !piece.is_empty()))
+        .collect();
+    let mut url = base.clone();
+    url.set_fragment(None);
+    url.set_query((!pieces.is_empty()).then(|| pieces.join("&")).as_deref());
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,10 +28,11 @@
 
 use serde_json::Value;
 
-use super::evidence::{cursor_hint, echoes, more_pages, page_param};
+use super::evidence::{cursor_hint, echoes, more_pages, page_param, reached};
 use super::signals::{Field, Signals};
 use super::step::{
-    Next, Problem, continue_with, end_or_more, follow, follow_url, keyset, link_next, resolve,
+    Next, Problem, continue_with, empty_too_soon, end_or_more, follow, follow_url, keyset,
+    link_next, resolve,
 };
 use super::vocabulary::{normalized, parameter_for};
 use super::{PageView, graphql, shape};
@@ -52,7 +53,7 @@ pub(super) fn next_step(page: &PageView<'_>, signals: &Signals<'_>) -> Result<Ne
     if let Some(next) = link_next(page)? {
         return Ok(next);
     }
-    let rules: [Rule; 6] = [next_url, continuation, cursor, stripe, page_number, offset];
+    let rules: [Rule; 5] = [next_url, continuation, cursor, stripe, numbers];
     rules
         .iter()
         .find_map(|rule| rule(page, signals))
@@ -60,7 +61,7 @@ pub(super) fn next_step(page: &PageView<'_>, signals: &Signals<'_>) -> Result<Ne
 }
 
 /// Whether a flag says this is the last page; `Err` when another says more.
-fn says_last(signals: &Signals<'_>) -> Result<bool, Problem> {
+pub(super) fn says_last(signals: &Signals<'_>) -> Result<bool, Problem> {
     let last = signals.flags.iter().find(|(_, more)| !more);
     let more = signals.flags.iter().find(|(_, more)| *more);
     match (last, more) {
@@ -116,12 +117,22 @@ fn continuation(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Nex
 
 /// Rule 6: a token, sent back as a query parameter.
 fn cursor(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let candidates: Vec<&Field<'_>> = signals.cursors.iter().collect();
+    // A token that repeats the one sent is a position, unless it is the only one.
+    let fresh: Vec<&Field<'_>> = signals
+        .cursors
+        .iter()
+        .filter(|field| !echoes(page, field))
+        .collect();
+    let candidates = match fresh.is_empty() {
+        true => signals.cursors.iter().collect(),
+        false => fresh,
+    };
     let first = *candidates.first()?;
-    if echoes(page, first) {
-        // The token just sent, again: on an empty page, the end (Crossref,
-        // Europe PMC); on a full one, the API is not moving.
-        return (page.item_count == 0).then_some(Ok(Next::End));
+    if echoes(page, first) && page.item_count == 0 {
+        // The token just sent, again, on an empty page: the end (Crossref,
+        // Europe PMC). On a full page it is followed, and the loop guard
+        // refuses the same request twice: an error, never a quiet end.
+        return Some(Ok(Next::End));
     }
     let notion = page.envelope.get("object") == Some(&Value::String("list".into()))
         && normalized(first.key) == "nextcursor";
@@ -177,15 +188,35 @@ fn stripe(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
     ))
 }
 
+/// Rules 8 and 9, page numbers then positions; positions first when the
+/// request carries one (an API that takes an offset and reports a page too).
+fn numbers(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
+    let sends_position = signals
+        .position
+        .as_ref()
+        .is_some_and(|position| sent_as(page, &position.key, position.value).is_some());
+    if sends_position {
+        offset(page, signals).or_else(|| page_number(page, signals))
+    } else {
+        page_number(page, signals).or_else(|| offset(page, signals))
+    }
+}
+
 /// Rule 8: a page number with a page count or a total.
 fn page_number(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
     let current = signals.current_page.as_ref()?;
     let by_count = more_pages(page, signals);
-    let by_total = signals.total().map(|total| page.items_seen < total);
+    let by_total = signals.total().map(|total| reached(page, signals) < total);
     let more = match (by_count, by_total) {
         (None, None) => return None,
         (by_count, by_total) => by_count.unwrap_or(true) && by_total.unwrap_or(true),
     };
+    if page.item_count == 0 && more {
+        return Some(Err(empty_too_soon(format!(
+            "{} {} is empty, before the end the response announces",
+            current.key, current.value
+        ))));
+    }
     if !more || page.item_count == 0 {
         return Some(end_or_more(page));
     }
@@ -224,6 +255,12 @@ fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
         return None;
     }
     let next = position.saturating_add(page.item_count as u64);
+    if page.item_count == 0 && total.is_some_and(|total| position < total) {
+        return Some(Err(empty_too_soon(format!(
+            "the page at {position} is empty, of {} items",
+            total.unwrap_or_default()
+        ))));
+    }
     if page.item_count == 0 || total.is_some_and(|total| next >= total) {
         return Some(end_or_more(page));
     }
@@ -239,13 +276,16 @@ fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
 /// The request's query parameter that carries `value` under a name like
 /// `key`'s: how this API spells it (`page[number]`, `$skip`).
 fn sent_as(page: &PageView<'_>, key: &str, value: u64) -> Option<String> {
+    const PAGE_NAMES: [&str; 4] = ["page", "pagenumber", "page[number]", "currentpage"];
     let key = normalized(key);
+    let page_like = PAGE_NAMES.contains(&key.as_str());
     page.request
         .url()
         .query_pairs()
         .find(|(name, sent)| {
             let name = normalized(name);
-            (name == key || name.ends_with(&key) || name == "page" && key == "currentpage")
+            // The same name, never another that merely ends like it (`per_page`).
+            (name == key || (page_like && PAGE_NAMES.contains(&name.as_str())))
                 && sent.trim() == value.to_string()
         })
         .map(|(name, _)| name.into_owned())

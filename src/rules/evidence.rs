@@ -41,11 +41,13 @@ const PAGINATION_KEYS: &[&str] = &[
 /// them; `None` when nothing does.
 pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
     let signals = page.signals;
+    what_says_more(page, signals).map(|evidence| (evidence, hint(page, signals)))
+}
+
+/// What in the response says there are more pages, if anything does.
+fn what_says_more(page: &PageView<'_>, signals: &Signals<'_>) -> Option<String> {
     if let Some((field, true)) = signals.more_flag() {
-        return Some((
-            format!("{} is {}", field.pointer, field.value),
-            hint(page, signals),
-        ));
+        return Some(format!("{} is {}", field.pointer, field.value));
     }
     if let Some(next) = page
         .headers
@@ -53,48 +55,102 @@ pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
         .and_then(|value| value.to_str().ok())
         .filter(|next| !next.trim().is_empty())
     {
-        return Some((format!("X-Next-Page: {}", next.trim()), hint(page, signals)));
+        return Some(format!("X-Next-Page: {}", next.trim()));
     }
     if let Some(field) = unread_way_forward(page, signals) {
-        let evidence = format!(
+        return Some(format!(
             "{} is {}, and no rule of this strategy read it",
             field.pointer,
             shown(field.value)
-        );
-        return Some((evidence, hint(page, signals)));
-    }
-    if let Some((name, _)) = signals
-        .continuation_header
-        .as_ref()
-        .filter(|_| page.item_count > 0)
-    {
-        return Some((
-            format!("the response header {name} is set"),
-            hint(page, signals),
         ));
+    }
+    if let Some(name) = fresh_continuation_header(page, signals) {
+        return Some(format!("the response header {name} is set"));
     }
     if let (Some(current), Some(count)) = (&signals.current_page, &signals.page_count) {
         if more_pages(page, signals) == Some(true) {
-            return Some((
-                format!(
-                    "{} {} of {} {}",
-                    current.key, current.value, count.key, count.value
-                ),
-                hint(page, signals),
+            return Some(format!(
+                "{} {} of {} {}",
+                current.key, current.value, count.key, count.value
             ));
         }
     }
     if let Some(range) = signals.content_range {
         if let (Some((_, last)), Some(total)) = (range.items, range.total) {
             if last.saturating_add(1) < total {
-                return Some((
-                    format!("Content-Range ends at {last} of {total}"),
-                    hint(page, signals),
-                ));
+                return Some(format!("Content-Range ends at {last} of {total}"));
             }
         }
     }
-    total_not_reached(page, signals).map(|evidence| (evidence, hint(page, signals)))
+    total_not_reached(page, signals).or_else(|| unnamed_pagination(page))
+}
+
+/// A continuation header, also on an empty page (Cosmos DB sends those),
+/// unless it only repeats the token just sent.
+fn fresh_continuation_header<'s>(page: &PageView<'_>, signals: &'s Signals<'_>) -> Option<&'s str> {
+    let (name, token) = signals.continuation_header.as_ref()?;
+    let sent = page
+        .request
+        .url()
+        .query_pairs()
+        .any(|(_, sent)| sent == token.as_str())
+        || page.request.headers().iter().any(|(_, sent)| sent == token);
+    (!sent).then_some(name.as_str())
+}
+
+/// Words that, in a field's name, say it is about pagination.
+const PAGINATION_HINTS: &[&str] = &["next", "cursor", "continu", "moreitems", "hasmore", "endof"];
+
+/// Words that, in a field's name, say it is about another page than the next.
+const OTHER_PAGE_HINTS: &[&str] = &[
+    "prev", "before", "first", "last", "self", "start", "current",
+];
+
+/// A field of a non-empty page whose name speaks of pagination and that no
+/// rule knows (`additional_data.pagination.more_items_in_collection`,
+/// `end_of_stream: false`, a numeric `next_page`): evidence all the same.
+fn unnamed_pagination(page: &PageView<'_>) -> Option<String> {
+    let says_last = page.signals.flags.iter().any(|(_, more)| !more);
+    if page.item_count == 0 || says_last {
+        return None;
+    }
+    find_unnamed(page, page.envelope, "", 0)
+}
+
+fn find_unnamed(page: &PageView<'_>, value: &Value, path: &str, depth: usize) -> Option<String> {
+    let object = value.as_object()?;
+    object.iter().find_map(|(key, value)| {
+        let name = normalized(key);
+        let pointer = format!("{path}/{}", crate::json_pointer::escape(key));
+        if OTHER_PAGE_HINTS.iter().any(|hint| name.contains(hint)) {
+            return None;
+        }
+        let about_pages = PAGINATION_HINTS.iter().any(|hint| name.contains(hint));
+        let says_more = match value {
+            Value::Bool(flag) => *flag != name.contains("endof"),
+            Value::String(text) => !text.trim().is_empty(),
+            Value::Number(number) => number.as_u64() != Some(0),
+            _ => false,
+        };
+        let echo = echoes(
+            page,
+            &Field {
+                pointer: pointer.clone(),
+                key,
+                value,
+            },
+        );
+        if about_pages && says_more && !echo {
+            return Some(format!(
+                "{pointer} is {}, and no rule knows that field",
+                shown(value)
+            ));
+        }
+        match value {
+            Value::Object(_) if depth < 3 => find_unnamed(page, value, &pointer, depth + 1),
+            _ => None,
+        }
+    })
 }
 
 /// Whether the page count says more pages follow this one: pages count from
@@ -170,6 +226,37 @@ fn body_has(body: &Value, name: &str, value: &str, depth: usize) -> bool {
     })
 }
 
+/// How far into the collection this page ends: what the walk has seen, or
+/// further when the response says where the page stands (a walk that
+/// started in the middle): Laravel's `to`, a position plus the page's
+/// items, or the page number times the page size.
+pub(crate) fn reached(page: &PageView<'_>, signals: &Signals<'_>) -> u64 {
+    let count = page.item_count as u64;
+    let to = ["/to", "/meta/to"]
+        .iter()
+        .find_map(|pointer| page.envelope.pointer(pointer).and_then(Value::as_u64));
+    let by_position = signals
+        .position
+        .as_ref()
+        .map(|position| position.value.saturating_add(count));
+    let by_page = match (&signals.current_page, &signals.per_page) {
+        (Some(current), Some(per_page)) if current.value > 0 => Some(
+            (current.value - 1)
+                .saturating_mul(per_page.value)
+                .saturating_add(count),
+        ),
+        _ => None,
+    };
+    let by_range = signals
+        .content_range
+        .and_then(|range| range.items)
+        .map(|(_, last)| last.saturating_add(1));
+    [to, by_position, by_page, by_range]
+        .into_iter()
+        .flatten()
+        .fold(page.items_seen, u64::max)
+}
+
 /// A total the walk has not reached, when it surely counts items: a header,
 /// a `meta` or nested field, or a top-level field beside pagination fields.
 fn total_not_reached(page: &PageView<'_>, signals: &Signals<'_>) -> Option<String> {
@@ -185,11 +272,7 @@ fn total_not_reached(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Strin
     if !surely_items || page.item_count == 0 {
         return None;
     }
-    // Laravel's `to` is the exact position of this page's last item.
-    let reached = ["/to", "/meta/to"]
-        .iter()
-        .find_map(|pointer| page.envelope.pointer(pointer).and_then(Value::as_u64))
-        .unwrap_or(page.items_seen);
+    let reached = reached(page, signals);
     (reached < total.value).then(|| {
         format!(
             "{} is {}, only {reached} items reached",

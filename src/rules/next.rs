@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 pub(crate) use super::step::{Next, Problem};
-use super::step::{continue_with, end_or_more, follow, follow_url, invalid, keyset, link_next};
+use super::step::{
+    continue_with, empty_too_soon, end_or_more, follow, follow_url, invalid, keyset, link_next,
+};
 use super::target::{counter, read, read_token};
 use super::{PageView, auto, graphql, shape};
 use crate::Request;
@@ -15,7 +17,11 @@ use crate::strategy::{Kind, Strategy, Target, Token};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
     let signals = page.signals;
-    let has_more = signals.more_flag().map(|(_, more)| *more);
+    // Flags that contradict each other end no walk: they are an error.
+    let has_more = match auto::says_last(signals)? {
+        true => Some(false),
+        false => signals.more_flag().map(|(_, more)| *more),
+    };
     match &strategy.kind {
         Kind::Auto => auto::next_step(page, signals),
         Kind::LinkHeader => match link_next(page)? {
@@ -153,17 +159,6 @@ fn offset(
         &counter(page.request, target, next),
         strategy.clone(),
     )
-}
-
-/// An empty page before the end the response itself announces: items were
-/// deleted during the walk, or the server ignores the page parameter.
-fn empty_too_soon(evidence: String) -> Problem {
-    Problem::MoreButNotFound {
-        evidence,
-        hint: "the collection changed during the walk, or the API ignores the page \
-               parameter: walk it again, or resume from the checkpoint"
-            .into(),
-    }
 }
 
 /// The page number or offset (`what`) the request carries at `target`, if any.

@@ -34,6 +34,10 @@ const CONTAINERS: &[&str] = &[
     "info",
     "response",
     "navigation",
+    // OData v2's `d`, Pipedrive's `additional_data`, a REST `page_info`.
+    "d",
+    "additionaldata",
+    "pageinfo",
 ];
 
 /// One field of the envelope.
@@ -145,8 +149,11 @@ impl<'a> Signals<'a> {
                         self.flags.push((field(), *flag == *more));
                     }
                 }
-                Value::Number(_) => {
-                    if CURSOR.contains(&name) && name != "offset" {
+                Value::Number(number) => {
+                    // Twitter's v1.1 `next_cursor: 0` is the end.
+                    if CURSOR.contains(&name) && name != "offset" && number.as_u64() == Some(0) {
+                        self.nothing_next.push(field());
+                    } else if CURSOR.contains(&name) && name != "offset" {
                         self.cursors.push(field());
                     } else {
                         self.number(name, key, &pointer, value, depth);
@@ -171,7 +178,31 @@ impl<'a> Signals<'a> {
                         self.scan(inner, &pointer(), under_next || is_next, depth + 1);
                     }
                 }
+                Value::Array(elements) if name == "links" => {
+                    self.link_objects(elements, &pointer())
+                }
                 Value::Array(_) => {}
+            }
+        }
+    }
+
+    /// `links: [{"rel": "next", "href": ...}]` (HATEOAS, Spring, PayPal).
+    fn link_objects(&mut self, elements: &'a [Value], pointer: &str) {
+        for (index, element) in elements.iter().enumerate() {
+            let (Some(rel), Some(href)) = (element.get("rel"), element.get("href")) else {
+                continue;
+            };
+            let url = href.as_str().is_some_and(|url| looks_like_url(url.trim()));
+            if rel
+                .as_str()
+                .is_some_and(|rel| rel.eq_ignore_ascii_case("next"))
+                && url
+            {
+                self.next_urls.push(Field {
+                    pointer: format!("{pointer}/{index}/href"),
+                    key: "href",
+                    value: href,
+                });
             }
         }
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::target::write;
 use super::{PageView, evidence};
 use crate::link_header::find_rel;
-use crate::request::with_param;
+use crate::request::merge_link;
 use crate::{Request, Strategy, Target};
 use url::Url;
 
@@ -92,15 +92,7 @@ pub(crate) fn follow_url(page: &PageView<'_>, text: &str, via: Strategy) -> Resu
 /// in the page's URL, whose other parameters (the page size, the filters)
 /// are kept.
 pub(crate) fn resolve(page: &PageView<'_>, text: &str) -> Result<Url, url::ParseError> {
-    let text = text.trim();
-    let Some(query) = text.strip_prefix('?') else {
-        return page.final_url.join(text);
-    };
-    let mut url = page.final_url.clone();
-    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        url = with_param(&url, &name, &value);
-    }
-    Ok(url)
+    merge_link(page.final_url, text)
 }
 
 /// The next request: the one sent, with `value` written at `target`.
@@ -145,17 +137,9 @@ pub(crate) fn continue_with(
     if members.is_empty() {
         return end_or_more(page);
     }
-    let mut url = page.request.url().clone();
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(name, _)| !name.ends_with("continue") || members.contains_key(name.as_ref()))
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    url.set_query(None);
-    if !kept.is_empty() {
-        url.query_pairs_mut().extend_pairs(&kept);
-    }
-    let mut request = page.request.clone().with_url(url);
+    // MediaWiki's rule: the original request, plus the latest members; the
+    // start URL's query is kept byte for byte.
+    let mut request = page.request.clone().with_url(page.start.clone());
     for (name, value) in members {
         let text = match value {
             Value::String(text) => text.clone(),
@@ -170,4 +154,15 @@ pub(crate) fn continue_with(
         request = request.with_query(name, &text);
     }
     Ok(Next::Follow { request, via })
+}
+
+/// An empty page before the end the response itself announces: items were
+/// deleted during the walk, or the server ignores the parameter.
+pub(crate) fn empty_too_soon(evidence: String) -> Problem {
+    Problem::MoreButNotFound {
+        evidence,
+        hint: "the collection changed during the walk, or the API ignores the page \
+               parameter: walk it again, or resume from the checkpoint"
+            .into(),
+    }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Literal {
     pub body: Value,
     pub items: Vec<Value>,
     pub seen: u64,
+    /// Where the walk started, when not at this page.
+    pub start: Option<Url>,
 }
 
 /// The response to a `GET` of `url` with `body`; its items are found as
@@ -45,6 +47,7 @@ pub(crate) fn response(url: &str, body: Value) -> Literal {
         headers: HeaderMap::new(),
         links: Vec::new(),
         seen: items.len() as u64,
+        start: None,
         body,
         items,
     }
@@ -61,6 +64,12 @@ impl Literal {
     pub(crate) fn header(mut self, name: &'static str, value: &str) -> Literal {
         self.headers
             .append(name, value.parse().expect("test header"));
+        self
+    }
+
+    /// As a page of a walk that started at `url`.
+    pub(crate) fn started_at(mut self, url: &str) -> Literal {
+        self.start = Some(Url::parse(url).expect("test URL"));
         self
     }
 
@@ -83,6 +92,7 @@ impl Literal {
         let view = PageView {
             request: &self.request,
             final_url: self.request.url(),
+            start: self.start.as_ref().unwrap_or(self.request.url()),
             page: 1,
             status: 200,
             headers: &self.headers,

@@ -14,6 +14,8 @@ pub(crate) struct PageView<'a> {
     pub request: &'a Request,
     /// The URL after redirects: relative links resolve against it.
     pub final_url: &'a Url,
+    /// Where the walk started: continuation objects go on from its query.
+    pub start: &'a Url,
     /// The page's number in the walk.
     pub page: u64,
     pub status: u16,

@@ -46,6 +46,7 @@ pub(crate) const NEXT_URL: &[&str] = &[
     "odatanextlink",
     "nextrecordsurl",
     "nexthref",
+    "afterurl",
 ];
 
 /// Where the URL is in a next-page object (`_links.next.href`,
@@ -71,6 +72,8 @@ pub(crate) const CURSOR: &[&str] = &[
     "continuationtoken",
     "offset",
     "scrollid",
+    "endcursor",
+    "aftercursor",
 ];
 
 /// Subtrees about pages other than the next one, never read as a way forward.
@@ -92,6 +95,8 @@ pub(crate) const MORE_FLAGS: &[(&str, bool)] = &[
     ("last", false),
     ("lastpage", false),
     ("endofrecords", false),
+    ("endofstream", false),
+    ("moreitemsincollection", true),
 ];
 
 /// Numbers that say which page this is.

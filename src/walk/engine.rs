@@ -342,7 +342,7 @@ impl Walk {
         self.learned.keyset = next.is_some_and(|(_, via)| matches!(via.kind, Kind::Keyset { .. }));
         let via = next.map(|(_, via)| via.clone());
         if let (Some(old), Some(new)) = (&self.learned.via, &via) {
-            if std::mem::discriminant(&old.kind) != std::mem::discriminant(&new.kind) {
+            if old.kind != new.kind {
                 log::warn!(
                     "page {} ({}): auto-detection now follows {new}; the page before, it followed {old}",
                     self.position.page,

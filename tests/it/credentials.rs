@@ -201,3 +201,29 @@ fn a_signing_callback_sees_each_request() {
     );
     assert_eq!(names(&items), expected_names(23));
 }
+
+#[test]
+fn the_callbacks_headers_replace_fixed_ones_of_the_same_name() {
+    let server = Fixture::start();
+    server.serve(
+        "/one",
+        Reply::json(json!({"data": [fixture::item_json(1)]})),
+    );
+    let items = walk_ok::<Item>(
+        server
+            .paginator("/one")
+            .header("Authorization", "Bearer stale")
+            .header("X-Team", "blue")
+            .credentials(|_| Ok(vec![("authorization".into(), "Bearer fresh".into())])),
+    );
+    assert_eq!(items.len(), 1);
+    let request = &server.requests()[0];
+    let authorizations: Vec<&str> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(authorizations, ["Bearer fresh"]);
+    assert_eq!(request.header("X-Team"), Some("blue"));
+}

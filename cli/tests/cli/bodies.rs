@@ -336,6 +336,15 @@ fn bad_data_and_header_files_are_bad_usage() {
             "invalid method".to_owned(),
         ),
         (vec!["--graphql".to_owned()], "--data".to_owned()),
+        (
+            vec![
+                "-H".to_owned(),
+                "@-".to_owned(),
+                "-d".to_owned(),
+                "@-".to_owned(),
+            ],
+            "one @-".to_owned(),
+        ),
     ] {
         let mut argv = args.clone();
         argv.push("http://127.0.0.1:9/".to_owned());
@@ -344,6 +353,19 @@ fn bad_data_and_header_files_are_bad_usage() {
         assert!(run.stderr.contains(&says), "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "");
     }
+    // A malformed header is refused without quoting it: it may be a token.
+    let run = run_cli([
+        "-H",
+        "Authorization Bearer sk_live_secret",
+        "http://127.0.0.1:9/",
+    ]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("expected 'Name: value'"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("sk_live_secret"), "{}", run.stderr);
 }
 
 #[test]

@@ -336,9 +336,128 @@ fn mediawiki_continue_members_go_into_the_query() {
     let later = response(
         &second,
         json!({"continue": {"gcmcontinue": "C", "continue": "gcm||"}, "query": {"allcategories": [1]}}),
-    );
+    )
+    .started_at("http://h/w/api.php?action=query&list=allcategories&format=json");
     assert_eq!(
         later.next_url(Strategy::continuation("/continue")),
         "http://h/w/api.php?action=query&list=allcategories&format=json&continue=gcm%7C%7C&gcmcontinue=C"
+    );
+}
+
+#[test]
+fn the_page_parameter_is_the_one_named_so_never_the_page_size() {
+    // `per_page=2` carries the current page's number too: it is not the page.
+    let page = response(
+        "http://h/x?per_page=2&page=2",
+        json!({"page": 2, "total_pages": 5, "results": [3, 4]}),
+    );
+    assert_eq!(
+        page.next_url(Strategy::auto()),
+        "http://h/x?per_page=2&page=3"
+    );
+}
+
+#[test]
+fn an_empty_page_before_the_announced_end_is_an_error() {
+    let offset = response(
+        "http://h/x?skip=20&limit=10",
+        json!({"skip": 20, "limit": 10, "total": 50, "items": []}),
+    );
+    assert!(matches!(
+        offset.step(Strategy::auto()),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+    let page = response(
+        "http://h/x?page=3",
+        json!({"page": 3, "total_pages": 5, "results": []}),
+    );
+    assert!(matches!(
+        page.step(Strategy::auto()),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+    let range = response("http://h/x?offset=20", json!([])).header("Content-Range", "*/50");
+    assert!(matches!(
+        range.step(Strategy::auto()),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+}
+
+#[test]
+fn a_walk_started_in_the_middle_ends_at_its_total() {
+    let last = response(
+        "http://h/x?offset=40&limit=10",
+        json!({"offset": 40, "total": 50, "items": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}),
+    );
+    assert_eq!(last.step(Strategy::auto()), Ok(Next::End));
+}
+
+#[test]
+fn an_echoed_cursor_on_a_full_page_is_followed_never_a_quiet_end() {
+    // The same request again: the walk's loop guard then refuses it, loudly.
+    let page = response(
+        "http://h/x?cursor=c1",
+        json!({"data": [1, 2], "cursor": "c1"}),
+    );
+    assert_eq!(page.next_url(Strategy::auto()), "http://h/x?cursor=c1");
+    // Beside a fresh token, the echo is only a position.
+    let both = response(
+        "http://h/x?cursor=c1",
+        json!({"data": [1], "cursor": "c1", "next_cursor": "c2"}),
+    );
+    assert_eq!(both.next_url(Strategy::auto()), "http://h/x?cursor=c2");
+}
+
+#[test]
+fn contradicting_flags_are_an_error_for_explicit_strategies_too() {
+    let torn = response(
+        "http://h/x",
+        json!({"data": [1], "done": true, "has_more": true, "nextCursor": "c"}),
+    );
+    assert!(matches!(
+        torn.step(Strategy::cursor("/nextCursor", "cursor")),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+}
+
+#[test]
+fn pagination_no_rule_knows_is_still_evidence() {
+    for body in [
+        json!({"data": [1], "additional_data": {"pagination": {"more_items_in_collection": true, "next_start": 100}}}),
+        json!({"d": {"results": [1], "__next": "https://h/odata/People?$skiptoken=5"}}),
+        json!({"tickets": [1], "after_cursor": "x", "end_of_stream": false}),
+        json!({"data": [1], "next_page": 2}),
+    ] {
+        let page = response("http://h/x", body.clone());
+        match page.step(Strategy::auto()) {
+            Err(Problem::MoreButNotFound { .. }) | Ok(Next::Follow { .. }) => {}
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+    // HATEOAS link arrays are followed.
+    let hateoas = response(
+        "http://h/x",
+        json!({"content": [1], "links": [{"rel": "self", "href": "http://h/x"}, {"rel": "next", "href": "http://h/x?page=1"}]}),
+    );
+    assert_eq!(hateoas.next_url(Strategy::auto()), "http://h/x?page=1");
+}
+
+#[test]
+fn a_continuation_header_on_an_empty_page_is_evidence() {
+    let cosmos =
+        response("http://h/docs", json!({"Documents": []})).header("x-ms-continuation", "t2");
+    assert!(matches!(
+        cosmos.step(Strategy::auto()),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+}
+
+#[test]
+fn a_query_only_link_replaces_its_names_as_groups_and_drops_its_fragment() {
+    assert_eq!(
+        next_of(
+            "http://h/x?tag=a&tag=b&limit=5",
+            json!({"data": [1], "meta": {"next_page": "?page=2&tag=a&tag=b#top"}})
+        ),
+        "http://h/x?limit=5&page=2&tag=a&tag=b"
     );
 }

@@ -55,6 +55,11 @@ impl Walk {
     /// Works out what follows the page that `arrived`.
     pub(super) fn step(&mut self, arrived: &Arrived<'_>, cut: &Cut, observe: Observer<'_>) -> Step {
         let number = self.position.page;
+        // A copy: the view must not hold the walk, which the step moves on.
+        let start = self
+            .start
+            .clone()
+            .unwrap_or_else(|| arrived.response.final_url.clone());
         let last = || {
             arrived
                 .last_item
@@ -64,6 +69,7 @@ impl Walk {
         let view = PageView {
             request: &arrived.sent.request,
             final_url: &arrived.response.final_url,
+            start: &start,
             page: number,
             status: arrived.response.status,
             headers: &arrived.response.headers,
