@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use self::agent::default_agent;
 use crate::credentials::{CredentialsRequest, CredentialsSource};
-use crate::http::{Client, Throttle, Waits};
+use crate::http::{Buffers, Client, Throttle, Waits};
 use crate::rules::failure;
 use crate::walk::Settings;
 use crate::{Checkpoint, Error, Explanation, Items, Pages, RawPages, RetryPolicy, Strategy};
@@ -410,6 +410,7 @@ impl Paginator {
             rate_limited: failure::is_rate_limited,
             credentials: self.credentials,
             waits: Arc::clone(&waits),
+            buffers: Buffers::default(),
         };
         let method = match (self.method, &self.body) {
             (Some(method), _) => method,

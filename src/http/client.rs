@@ -9,6 +9,7 @@ use http::{Method, header};
 use url::Url;
 
 use super::Response;
+use super::buffers::Buffers;
 use super::origin::{Credentials, Outgoing, check_hop, refusal_error, withheld};
 use super::rate_limit;
 use super::retry::{Jitter, backoff, is_retryable_error, is_retryable_status};
@@ -47,6 +48,8 @@ pub(crate) struct Client {
     /// (`{"ok": false, "error": "ratelimited"}`): retried like a 429. The
     /// rules decide; this layer only asks.
     pub rate_limited: fn(&[u8]) -> bool,
+    /// Bodies' buffers, given back by the walk when it is done with a page.
+    pub buffers: Buffers,
 }
 
 /// Where a request is going, for error messages.
@@ -137,6 +140,7 @@ impl Client {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             max_body_size: self.max_body_size,
+            buffers: &self.buffers,
         };
         let mut jitter = Jitter::new();
         let mut attempt = 0;

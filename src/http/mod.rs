@@ -5,6 +5,7 @@
 //! server says so ([`rate_limit`], [`throttle`]), and followed through
 //! redirects under the same origin policy as next links ([`origin`]).
 
+mod buffers;
 mod client;
 pub(crate) mod origin;
 mod rate_limit;
@@ -13,6 +14,7 @@ mod retry;
 mod send;
 mod throttle;
 
+pub(crate) use buffers::Buffers;
 pub(crate) use client::Client;
 pub(crate) use response::Response;
 pub(crate) use throttle::{Throttle, Waits};

@@ -6,10 +6,15 @@ use std::time::Duration;
 use http::header;
 
 use super::Response;
+use super::buffers::Buffers;
 use super::origin::{Credentials, Outgoing};
 
 /// How much of an error response's body is read at most: enough for the excerpt.
 const ERROR_BODY_LIMIT: u64 = 4 * 1024;
+
+/// How much room a success's `Content-Length` reserves at most before the
+/// body arrives.
+const BODY_HINT_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// What every exchange of a walk shares.
 pub(crate) struct Exchange<'a> {
@@ -21,6 +26,7 @@ pub(crate) struct Exchange<'a> {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub max_body_size: u64,
+    pub buffers: &'a Buffers,
 }
 
 impl Exchange<'_> {
@@ -48,11 +54,19 @@ impl Exchange<'_> {
         };
         let status = response.status().as_u16();
         let body = if status < 300 {
-            response
+            // A buffer of an earlier page, with room for `Content-Length`
+            // (capped: a server's word is a hint), so the body is read
+            // without growing and copying it as it arrives.
+            let hint = response.body().content_length().unwrap_or(0);
+            let room = hint.min(self.max_body_size).min(BODY_HINT_LIMIT) as usize;
+            let mut body = self.buffers.take(room);
+            let mut reader = response
                 .body_mut()
                 .with_config()
                 .limit(self.max_body_size)
-                .read_to_vec()?
+                .reader();
+            reader.read_to_end(&mut body)?;
+            body
         } else {
             // Only the start of an error page is shown; an unreadable one is still an error page.
             let mut start = Vec::new();

@@ -21,6 +21,7 @@ use crate::{Error, ErrorKind, Request, Strategy};
 pub(crate) struct Canned {
     replies: HashMap<String, Vec<(Option<Value>, Reply)>>,
     sent: Arc<Mutex<Vec<Request>>>,
+    recycled: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 /// One canned reply.
@@ -72,6 +73,11 @@ impl Canned {
         Arc::clone(&self.sent)
     }
 
+    /// The bodies the walk handed back so far, shared with its transport.
+    pub(crate) fn recycled(&self) -> Arc<Mutex<Vec<Vec<u8>>>> {
+        Arc::clone(&self.recycled)
+    }
+
     /// Settings for a walk from `start` with `strategy` over these replies.
     pub(crate) fn settings(self, start: &str, strategy: Strategy) -> Settings {
         Settings {
@@ -95,6 +101,10 @@ impl Canned {
 }
 
 impl Transport for Canned {
+    fn recycle(&self, body: Vec<u8>) {
+        self.recycled.lock().expect("the test's lock").push(body);
+    }
+
     fn fetch(&self, _: &Url, outgoing: &Outgoing, page: u64) -> Result<Response, Error> {
         let request = &outgoing.request;
         self.sent

@@ -292,7 +292,7 @@ impl Walk {
             Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
             None => self.step(&arrived, &cut, observe),
         };
-        self.guard.remember(sample);
+        self.remember(sample);
         self.learn(&response.final_url, pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));
         self.limits.count_items(items.len());
@@ -305,6 +305,14 @@ impl Walk {
             error: step.error,
             after_error,
         })
+    }
+
+    /// Keeps `sample` for the next page's loop check, and hands the body it
+    /// replaces back to the transport, for a later page to be read into.
+    fn remember(&mut self, sample: Sample) {
+        if let Some(done) = self.guard.remember(sample) {
+            self.settings.transport.recycle(done);
+        }
     }
 
     /// The whole body as JSON, for a custom rule: parsed for it alone.

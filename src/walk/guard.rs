@@ -99,9 +99,13 @@ impl LoopGuard {
         repeated.then_some(last.page)
     }
 
-    /// Remembers `sample` as the last page, for the next one to be checked against.
-    pub(crate) fn remember(&mut self, sample: Sample) {
-        self.last_page = Some(sample);
+    /// Remembers `sample` as the last page, for the next one to be checked
+    /// against; the body of the page it replaces comes back, to be reused.
+    pub(crate) fn remember(&mut self, sample: Sample) -> Option<Vec<u8>> {
+        match self.last_page.replace(sample)?.items {
+            SampleItems::Body { body, .. } => Some(body),
+            SampleItems::Fingerprint(_) => None,
+        }
     }
 
     /// Records `request`, sent as page `page`, and where redirects led it:
@@ -177,8 +181,23 @@ fn fingerprint(request: &Request) -> u64 {
     request.method().as_str().hash(&mut hasher);
     request.url().as_str().hash(&mut hasher);
     if let Some(body) = request.body() {
-        body.to_string().hash(&mut hasher);
+        // Hashed as it is written out, with no copy of its text.
+        let _ = serde_json::to_writer(HashWriter(&mut hasher), body);
     }
     request.headers().hash(&mut hasher);
     hasher.finish()
+}
+
+/// Feeds what is written to a hasher.
+struct HashWriter<'h>(&'h mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -33,6 +33,32 @@ where
     got
 }
 
+#[test]
+fn each_body_goes_back_to_the_transport_once_the_next_page_is_checked_against_it() {
+    let canned = cursor_pages();
+    let recycled = canned.recycled();
+    let mut items = Items::<u64>::new(Arc::new(canned.settings("http://h/x", Strategy::auto())));
+    assert_eq!(items.next().map(Result::ok), Some(Some(1)));
+    assert!(
+        recycled.lock().unwrap().is_empty(),
+        "page 1 is still the last page"
+    );
+    assert_eq!(all(&mut items), vec![2, 3, 4, 5]);
+    let bodies: Vec<Value> = recycled
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|body| serde_json::from_slice(body).expect("a body"))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"data": [1, 2], "next_cursor": "b"}),
+            json!({"data": [3, 4], "next_cursor": "c"}),
+        ]
+    );
+}
+
 fn cursor_pages() -> Canned {
     Canned::default()
         .at(
