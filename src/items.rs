@@ -59,9 +59,7 @@ impl<T> Items<T> {
     /// Where the walk stands: pages fetched, items delivered, the total when
     /// known, and whether (and until when) it is waiting. Fetches nothing.
     pub fn progress(&self) -> Progress {
-        let at = self.checkpoint();
-        self.pages
-            .progress(at.items_seen().saturating_add(at.skip() as u64))
+        self.pages.progress(&self.checkpoint())
     }
 }
 

@@ -177,11 +177,13 @@ impl<B> PageFeed<B> {
         self.total
     }
 
-    /// What a progress display needs, `items` being those handed out.
-    pub(crate) fn progress(&self, items: u64) -> Progress {
+    /// What a progress display needs, for an iterator that stands at `at`:
+    /// the items handed out are those before its page and those of its page
+    /// already skipped past.
+    pub(crate) fn progress(&self, at: &Checkpoint) -> Progress {
         Progress {
             pages: self.pages,
-            items,
+            items: at.items_seen().saturating_add(at.skip() as u64),
             total: self.total,
             waiting_until: self.waits.until(),
         }
