@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::fast::{FastServer, Routes, render};
-use common::{OrderCheck, Row, Target, fail, median, pick, print_table};
+use common::{Interleaved, OrderCheck, Row, Target, fail, interleaved, pick, print_table};
 use fixture::{Item, item};
 use pagewalk::{Paginator, Strategy, Target as BodyTarget};
 use serde::Deserialize;
@@ -77,7 +77,7 @@ fn main() {
 
 /// One line of the table: `route` on `server`.
 fn row(server: &FastServer, route: &Route, pages: u64, runs: usize, server_name: &str) -> Row {
-    let (ratio, aa, rate) = compare(server, route, pages, runs);
+    let Interleaved { ratio, aa, rate } = compare(server, route, pages, runs);
     println!(
         "{} ({server_name}): {rate:.0} items/s, ratio {ratio:.3}, A/A {aa:.3} (median of {runs})",
         route.name
@@ -173,34 +173,20 @@ const ROUTES: &[Route] = &[
     },
 ];
 
-/// Interleaved runs of pagewalk and the hand loop twice (A, B), in rotating
-/// order; the median over runs of pagewalk / A and of B / A, and
-/// pagewalk's median rate.
-fn compare(server: &FastServer, route: &Route, pages: u64, runs: usize) -> (f64, f64, f64) {
+/// `route`'s pagewalk walk against its hand loop, in interleaved runs.
+fn compare(server: &FastServer, route: &Route, pages: u64, runs: usize) -> Interleaved {
     let items = pages * PER_PAGE;
     let url = server.url(route.start);
-    let walks: [&dyn Fn() -> u64; 3] = [
-        &|| (route.pagewalk)(server, &url, items),
-        &|| (route.hand)(server, &url, items),
-        &|| (route.hand)(server, &url, items),
-    ];
-    for walk in walks {
-        walk();
-    }
-    let (mut ratios, mut aa, mut rates) = (Vec::new(), Vec::new(), Vec::new());
-    for run in 0..runs {
-        let mut seconds = [0.0; 3];
-        for k in 0..3 {
-            let which = (run + k) % 3;
-            let started = Instant::now();
-            walks[which]();
-            seconds[which] = started.elapsed().as_secs_f64();
-        }
-        ratios.push(seconds[1] / seconds[0]);
-        aa.push(seconds[1] / seconds[2]);
-        rates.push(items as f64 / seconds[0]);
-    }
-    (median(&ratios), median(&aa), median(&rates))
+    interleaved(
+        &|| {
+            (route.pagewalk)(server, &url, items);
+        },
+        &|| {
+            (route.hand)(server, &url, items);
+        },
+        runs,
+        items as f64,
+    )
 }
 
 fn pagewalk_get(_: &FastServer, url: &str, expected: u64) -> u64 {

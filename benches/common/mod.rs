@@ -42,6 +42,47 @@ pub fn median(samples: &[f64]) -> f64 {
     }
 }
 
+/// What [`interleaved`] measured, each a median over its runs.
+pub struct Interleaved {
+    /// The baseline's time over the measured walk's: above 1.00 it is faster.
+    pub ratio: f64,
+    /// The baseline's time over its own in the same run: how much a ratio
+    /// means (within ±2% of 1.00, or it means nothing).
+    pub aa: f64,
+    /// `work` (items, say) per second of the measured walk.
+    pub rate: f64,
+}
+
+/// `measured` against `baseline`, each run measuring `measured` once and
+/// `baseline` twice in a rotating order, after one warm-up of each.
+pub fn interleaved(
+    measured: &dyn Fn(),
+    baseline: &dyn Fn(),
+    runs: usize,
+    work: f64,
+) -> Interleaved {
+    let walks = [measured, baseline, baseline];
+    for walk in walks {
+        walk();
+    }
+    let (mut ratios, mut aa, mut rates) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        let mut seconds = [0.0; 3];
+        for k in 0..3 {
+            let which = (run + k) % 3;
+            seconds[which] = timed(walks[which]).0.as_secs_f64();
+        }
+        ratios.push(seconds[1] / seconds[0]);
+        aa.push(seconds[1] / seconds[2]);
+        rates.push(work / seconds[0]);
+    }
+    Interleaved {
+        ratio: median(&ratios),
+        aa: median(&aa),
+        rate: median(&rates),
+    }
+}
+
 /// Stops the bench with a non-zero exit: only for wrong results (item count
 /// or order), never for a missed timing target.
 pub fn fail(message: &str) -> ! {

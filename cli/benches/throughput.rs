@@ -11,10 +11,10 @@ mod common;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::fast::{FastServer, Routes, render};
-use common::{Row, Target, fail, median, pick, print_table};
+use common::{Interleaved, Row, Target, fail, interleaved, pick, print_table};
 use serde_json::{Value, json};
 
 const PER_PAGE: u64 = 100;
@@ -50,24 +50,7 @@ fn main() {
             fail(&format!("{count} items instead of {items}"));
         }
     };
-    let walks: [&dyn Fn(); 3] = [&cli, &library, &library];
-    for walk in walks {
-        walk();
-    }
-    let (mut ratios, mut aa, mut rates) = (Vec::new(), Vec::new(), Vec::new());
-    for run in 0..runs {
-        let mut seconds = [0.0; 3];
-        for k in 0..3 {
-            let which = (run + k) % 3;
-            let started = Instant::now();
-            walks[which]();
-            seconds[which] = started.elapsed().as_secs_f64();
-        }
-        ratios.push(seconds[1] / seconds[0]);
-        aa.push(seconds[1] / seconds[2]);
-        rates.push(items as f64 / seconds[0]);
-    }
-    let (ratio, aa, rate) = (median(&ratios), median(&aa), median(&rates));
+    let Interleaved { ratio, aa, rate } = interleaved(&cli, &library, runs, items as f64);
     println!(
         "CLI {rate:.0} items/s, ratio {ratio:.3} to the library's Value walk, A/A {aa:.3} (median of {runs})"
     );
