@@ -1,7 +1,10 @@
 //! Body buffers handed back once a page is done with, so that the next
 //! body is read into memory already allocated: a fresh buffer of a page's
-//! size costs an allocation (and the allocator's tidying) a page.
+//! size costs an allocation (and the allocator's tidying) a page. A body is
+//! read over the old bytes of its buffer, not into zeroed room: std's
+//! `read_to_end` zeroes the spare capacity again on every call.
 
+use std::io::{self, Read};
 use std::sync::{Mutex, PoisonError};
 
 /// How many buffers wait for a body at most: one per page in flight under
@@ -12,6 +15,9 @@ const KEPT: usize = 4;
 /// to its memory.
 const LARGEST_KEPT: usize = 4 * 1024 * 1024;
 
+/// How much a buffer grows by at least when a body outgrows it.
+const MINIMUM_ROOM: usize = 8 * 1024;
+
 /// Buffers waiting for a body; shared by the threads of a walk.
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
@@ -19,17 +25,34 @@ pub(crate) struct Buffers {
 }
 
 impl Buffers {
-    /// An empty buffer with room for at least `capacity` bytes.
-    pub(crate) fn take(&self, capacity: usize) -> Vec<u8> {
+    /// The whole of `reader`, read into a buffer of an earlier body with
+    /// room for `room` bytes to start with.
+    pub(crate) fn read(&self, reader: &mut impl Read, room: usize) -> io::Result<Vec<u8>> {
         let spare = self
             .spare
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
         let mut buffer = spare.unwrap_or_default();
-        buffer.clear();
-        buffer.reserve(capacity);
-        buffer
+        // The old body's bytes are room already written; only more is zeroed.
+        if buffer.len() < room {
+            buffer.resize(room, 0);
+        }
+        let mut filled = 0;
+        loop {
+            if filled == buffer.len() {
+                let more = buffer.len().max(MINIMUM_ROOM);
+                buffer.resize(buffer.len() + more, 0);
+            }
+            match reader.read(&mut buffer[filled..]) {
+                Ok(0) => break,
+                Ok(read) => filled += read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        buffer.truncate(filled);
+        Ok(buffer)
     }
 
     /// Keeps `buffer` for a later body, unless enough are kept or it is too large.
@@ -49,17 +72,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_buffer_given_back_is_taken_again_empty() {
+    fn a_body_is_read_into_a_buffer_given_back_over_its_old_bytes() {
         let buffers = Buffers::default();
         let mut used = Vec::with_capacity(1000);
-        used.extend_from_slice(b"an old body");
+        used.extend_from_slice(b"an old body, longer than the new one");
         let address = used.as_ptr();
         buffers.give(used);
-        let again = buffers.take(10);
-        assert!(again.is_empty());
-        assert_eq!(again.as_ptr(), address);
-        assert!(again.capacity() >= 1000);
-        assert_eq!(buffers.take(10).capacity(), 10, "nothing kept twice");
+        let body = buffers.read(&mut &b"new"[..], 10).unwrap();
+        assert_eq!(body, b"new");
+        assert_eq!(body.as_ptr(), address);
+        assert!(body.capacity() >= 1000);
+        let fresh = buffers.read(&mut &b"fresh"[..], 10).unwrap();
+        assert_eq!(fresh, b"fresh");
+        assert_ne!(fresh.as_ptr(), address, "nothing kept twice");
+    }
+
+    #[test]
+    fn a_body_longer_than_its_room_is_read_whole() {
+        let buffers = Buffers::default();
+        buffers.give(b"old".to_vec());
+        let long: Vec<u8> = (0..50_000u32).map(|n| (n % 251) as u8).collect();
+        // A reader that hands out a few bytes at a time, and is interrupted once.
+        let mut reader = Trickle {
+            data: &long,
+            interrupted: false,
+        };
+        assert_eq!(buffers.read(&mut reader, 100).unwrap(), long);
+        assert_eq!(buffers.read(&mut &b""[..], 0).unwrap(), b"");
+    }
+
+    struct Trickle<'a> {
+        data: &'a [u8],
+        interrupted: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if !self.interrupted {
+                self.interrupted = true;
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = out.len().min(self.data.len()).min(777);
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_returned() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::ConnectionReset.into())
+            }
+        }
+        let error = Buffers::default().read(&mut Broken, 10).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::ConnectionReset);
     }
 
     #[test]

@@ -59,14 +59,12 @@ impl Exchange<'_> {
             // without growing and copying it as it arrives.
             let hint = response.body().content_length().unwrap_or(0);
             let room = hint.min(self.max_body_size).min(BODY_HINT_LIMIT) as usize;
-            let mut body = self.buffers.take(room);
             let mut reader = response
                 .body_mut()
                 .with_config()
                 .limit(self.max_body_size)
                 .reader();
-            reader.read_to_end(&mut body)?;
-            body
+            self.buffers.read(&mut reader, room)?
         } else {
             // Only the start of an error page is shown; an unreadable one is still an error page.
             let mut start = Vec::new();
