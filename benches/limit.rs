@@ -48,9 +48,13 @@ fn main() {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(5);
+        let mut walks = 0u64;
         while started.elapsed() < Duration::from_secs(seconds) {
             walk(&server, &url, pages * PER_PAGE);
+            walks += 1;
         }
+        // The pages walked, for per-page figures from a profile.
+        eprintln!("{walks} walks, {} pages", walks * pages);
         return;
     }
     // `PAGEWALK_BENCH_ROUTES=0,2`: only those routes.

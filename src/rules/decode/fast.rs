@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Decoded;
 use super::collect::Batch;
-use super::seeds::{ItemsSeed, MaybeItems, Sink};
+use super::seeds::{ItemsSeed, MaybeItems, Sink, parse_whole};
 use crate::json_pointer;
 
 /// One pass over `body`, the items at `pointer` going straight to the
@@ -21,25 +21,21 @@ pub(super) fn decode<C: Batch>(
     let (array, each) = json_pointer::split_each(pointer)?;
     let path = json_pointer::tokens(&array)?;
     let mut sink = Sink::<C>::new(want_last_item, skip_unread_arrays, each);
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope = if path.is_empty() {
-        ItemsSeed {
+        let items = ItemsSeed {
             sink: &mut sink,
             body,
-        }
-        .deserialize(&mut deserializer)
-        .ok()?;
+        };
+        parse_whole(body, items)?;
         Value::Null
     } else {
-        EnvelopeSeed {
+        let envelope = EnvelopeSeed {
             path: &path,
             sink: &mut sink,
             body,
-        }
-        .deserialize(&mut deserializer)
-        .ok()?
+        };
+        parse_whole(body, envelope)?
     };
-    deserializer.end().ok()?;
     sink.into_decoded(envelope, pointer.to_owned())
 }
 

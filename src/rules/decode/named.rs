@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Decoded;
 use super::collect::Batch;
-use super::seeds::{MaybeItems, Sink};
+use super::seeds::{MaybeItems, Sink, parse_whole};
 use crate::rules::shape;
 
 /// One pass for the common auto-detected case: the items are an array under
@@ -17,15 +17,12 @@ use crate::rules::shape;
 /// then decide.
 pub(super) fn decode<C: Batch>(body: &[u8], want_last_item: bool) -> Option<Decoded<C>> {
     let mut found = Vec::new();
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let envelope = NamedSeed::<C> {
+    let seed = NamedSeed::<C> {
         found: &mut found,
         want_last_item,
         body,
-    }
-    .deserialize(&mut deserializer)
-    .ok()?;
-    deserializer.end().ok()?;
+    };
+    let envelope = parse_whole(body, seed)?;
     // The first name in the order of preference wins, wherever it stands in the body.
     let (_, key, sink) = found.into_iter().min_by_key(|(priority, _, _)| *priority)?;
     sink.into_decoded(envelope, format!("/{key}"))
