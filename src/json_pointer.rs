@@ -10,11 +10,17 @@ pub(crate) fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(rest.split('/').map(unescape).collect())
+}
+
+/// One reference token as the key it stands for (the search for `~` first:
+/// pointers are read on every page, and almost none has an escape).
+fn unescape(token: &str) -> String {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_owned()
+    }
 }
 
 /// An items pointer split at its first `*` token, pagewalk's extension of
@@ -37,7 +43,11 @@ pub(crate) fn split_each(pointer: &str) -> Option<(String, Vec<String>)> {
 
 /// `key` as one reference token: `~` and `/` escaped.
 pub(crate) fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1")
+    } else {
+        key.to_owned()
+    }
 }
 
 /// Why a value cannot be written at a pointer.
