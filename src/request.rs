@@ -4,6 +4,7 @@
 mod query;
 
 use std::fmt;
+use std::sync::Arc;
 
 use http::Method;
 use serde_json::Value;
@@ -39,7 +40,9 @@ pub(crate) use query::{get_param, merge_link, with_param};
 pub struct Request {
     method: Method,
     url: Url,
-    body: Option<Value>,
+    /// Shared: a walk copies its requests into pages and checkpoints, and a
+    /// query body (a GraphQL document) is copied only when it is edited.
+    body: Option<Arc<Value>>,
     headers: Vec<(String, String)>,
 }
 
@@ -72,7 +75,7 @@ impl Request {
 
     /// The JSON body, sent as `application/json`, if there is one.
     pub fn body(&self) -> Option<&Value> {
-        self.body.as_ref()
+        self.body.as_deref()
     }
 
     /// The headers this request adds, in order.
@@ -97,7 +100,7 @@ impl Request {
 
     /// The same request with `body` as its JSON body.
     pub fn with_body(mut self, body: Value) -> Request {
-        self.body = Some(body);
+        self.body = Some(Arc::new(body));
         self
     }
 
@@ -112,9 +115,9 @@ impl Request {
         pointer: &str,
         value: Value,
     ) -> Result<Request, BodyFieldError> {
-        let mut body = self.body.take().unwrap_or(Value::Null);
+        let mut body = self.body.take().map_or(Value::Null, Arc::unwrap_or_clone);
         json_pointer::set(&mut body, pointer, value).map_err(|error| BodyFieldError(error.0))?;
-        self.body = Some(body);
+        self.body = Some(Arc::new(body));
         Ok(self)
     }
 
@@ -129,7 +132,7 @@ impl Request {
 
     /// The value at `pointer` in the body, if any.
     pub(crate) fn body_field(&self, pointer: &str) -> Option<&Value> {
-        self.body.as_ref()?.pointer(pointer)
+        self.body.as_deref()?.pointer(pointer)
     }
 
     /// The value of the header `name` this request adds, if any.
