@@ -18,6 +18,7 @@ mod descend;
 mod fast;
 mod named;
 mod seeds;
+mod skeleton;
 mod slow;
 
 use serde_json::Value;
@@ -158,7 +159,7 @@ fn parse<C: Batch>(body: &[u8], options: DecodeOptions<'_>) -> Result<Decoded<C>
     };
     let fast = match (&known, options.at) {
         (None, ItemsAt::Detect) => named::decode::<C>(body, options.want_last_item)
-            .or_else(|| fast_at::<C>(body, slow::detect_pointer(body), &options)),
+            .or_else(|| fast_at::<C>(body, skeleton::detect_pointer(body), &options)),
         _ => fast_at::<C>(body, known, &options),
     };
     match fast {
@@ -288,15 +289,15 @@ mod tests {
             (br#"{"a/b":[{"id":1}]}"#, "/a~1b"),
         ];
         for (body, pointer) in cases {
-            assert_eq!(slow::detect_pointer(body).as_deref(), Some(pointer));
+            assert_eq!(skeleton::detect_pointer(body).as_deref(), Some(pointer));
             let decoded = decode_items(body, DecodeOptions::new(ItemsAt::Detect)).expect("decodes");
             assert_eq!(
                 (decoded.pointer.as_str(), ids(&decoded.items)),
                 (pointer, vec![1])
             );
         }
-        assert_eq!(slow::detect_pointer(br#"{"a":[1],"b":[2]}"#), None);
-        assert_eq!(slow::detect_pointer(b"<html>"), None);
+        assert_eq!(skeleton::detect_pointer(br#"{"a":[1],"b":[2]}"#), None);
+        assert_eq!(skeleton::detect_pointer(b"<html>"), None);
     }
 
     #[test]

@@ -10,41 +10,6 @@ use super::{DecodeError, Decoded, ItemsAt};
 use crate::json_pointer;
 use crate::rules::shape;
 
-/// Where the items are, found by a light scan that keeps each top-level field
-/// as raw text: the first page of an auto-detected walk is then parsed into
-/// `T` directly, like the others, instead of through `Value`. `None` when the
-/// scan cannot tell (the slow path then decides, and explains).
-pub(super) fn detect_pointer(body: &[u8]) -> Option<String> {
-    shape::find_items(&skeleton(body)?).ok()
-}
-
-/// The body's top level with every array emptied and every other value
-/// `null`, except HAL's `_embedded`, whose own top level is kept the same way.
-fn skeleton(json: &[u8]) -> Option<Value> {
-    match json.iter().find(|byte| !byte.is_ascii_whitespace())? {
-        b'[' => Some(Value::Array(Vec::new())),
-        b'{' => {
-            // Borrowed keys: a key with escapes fails the scan, and the slow path takes over.
-            let fields: Vec<(&str, &RawValue)> =
-                serde_json::from_slice::<BTreeMap<&str, &RawValue>>(json)
-                    .ok()?
-                    .into_iter()
-                    .collect();
-            let mut top = serde_json::Map::new();
-            for (key, raw) in fields {
-                let value = match raw.get().as_bytes().first() {
-                    Some(b'[') => Value::Array(Vec::new()),
-                    Some(b'{') if key == "_embedded" => skeleton(raw.get().as_bytes())?,
-                    _ => Value::Null,
-                };
-                top.insert(key.to_owned(), value);
-            }
-            Some(Value::Object(top))
-        }
-        _ => None,
-    }
-}
-
 /// Reads the body as a `Value` to find the items, then decodes them one by
 /// one from their own text, so that a bad item is named (with its JSON as the
 /// server wrote it) and the ones before it are kept.
