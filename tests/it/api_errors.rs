@@ -105,3 +105,47 @@ fn items_that_sit_under_errors_are_read_with_items_at() {
     assert!(items.is_empty());
     assert_eq!(api_error(error).0, "disk full");
 }
+
+/// A GraphQL connection of two pages (cursor `"p2"` for the second) whose
+/// page `failing` also carries `errors` beside its data: partial data.
+fn graphql_partial(server: &Fixture, path: &str, failing: u64) {
+    server.route(path, move |request| {
+        let second = request
+            .json()
+            .is_some_and(|body| body["variables"]["cursor"] == "p2");
+        let (page, items, next) = match second {
+            false => (1, 1..=2, json!({"hasNextPage": true, "endCursor": "p2"})),
+            true => (2, 3..=4, json!({"hasNextPage": false, "endCursor": null})),
+        };
+        let mut body = json!({"data": {"viewer": {"repos": {
+            "nodes": fixture::items_json(items), "pageInfo": next}}}});
+        if page == failing {
+            body["errors"] = json!([{"message": format!("field hidden on page {page}")}]);
+        }
+        Reply::json(body)
+    });
+}
+
+#[test]
+fn graphql_errors_beside_partial_data_are_errors_on_every_page() {
+    let server = Fixture::start();
+    let query = "query($cursor: String) { viewer { repos(after: $cursor) { nodes { id } } } }";
+    for failing in [1, 2] {
+        let path = format!("/partial-{failing}");
+        graphql_partial(&server, &path, failing);
+        let paginator = server
+            .paginator(&path)
+            .body(json!({"query": query, "variables": {}}));
+        let (items, error) = walk::<Item>(paginator);
+        let (message, page) = api_error(error);
+        assert_eq!(
+            (message.as_str(), page),
+            (
+                format!("field hidden on page {failing}").as_str(),
+                Some(failing)
+            )
+        );
+        // The pages before the one with errors are delivered whole.
+        assert_eq!(names(&items), expected_names(2 * (failing as usize - 1)));
+    }
+}

@@ -69,7 +69,9 @@ impl<'de, C: Batch> Visitor<'de> for EnvelopeSeed<'_, '_, 'de, C> {
             .ok_or_else(|| de::Error::custom("empty path"))?;
         while let Some(key) = map.next_key::<String>()? {
             if key != *here {
-                let value = if self.sink.skip_unread_arrays() {
+                // An `errors` array is kept: a 200 with partial data says
+                // there what failed (`rules::failure`).
+                let value = if self.sink.skip_unread_arrays() && key != "errors" {
                     map.next_value_seed(MaybeItems::<C> {
                         sink: None,
                         body: self.body,

@@ -42,7 +42,8 @@ pub(crate) struct DecodeOptions<'a> {
     /// Keep the last item as JSON too (keyset pagination reads its fields).
     pub want_last_item: bool,
     /// Skip the envelope's other arrays unparsed: no rule reads them
-    /// (Laravel's `links`, JSON:API's `included`), only a user's pointer might.
+    /// (Laravel's `links`, JSON:API's `included`), only a user's pointer
+    /// might. `errors` is always read: it tells a failure.
     pub skip_unread_arrays: bool,
     /// How many items at the start of the page were delivered before a resume.
     pub skip: usize,
