@@ -1,8 +1,9 @@
 //! Body buffers handed back once a page is done with, so that the next
 //! body is read into memory already allocated: a fresh buffer of a page's
 //! size costs an allocation (and the allocator's tidying) a page. A body is
-//! read over the old bytes of its buffer, not into zeroed room: std's
-//! `read_to_end` zeroes the spare capacity again on every call.
+//! read over the old bytes of its buffer, and only room beyond them is
+//! zeroed, as the body needs it: std's `read_to_end` zeroes all the spare
+//! capacity again on every call.
 
 use std::io::{self, Read};
 use std::sync::{Mutex, PoisonError};
@@ -15,8 +16,9 @@ const KEPT: usize = 4;
 /// to its memory.
 const LARGEST_KEPT: usize = 4 * 1024 * 1024;
 
-/// How much a buffer grows by at least when a body outgrows it.
-const MINIMUM_ROOM: usize = 8 * 1024;
+/// How much reserved room is zeroed at a time, ahead of the bytes read
+/// into it: a `Content-Length` is a server's word, not yet bytes.
+const ZEROED_STEP: usize = 256 * 1024;
 
 /// Buffers waiting for a body; shared by the threads of a walk.
 #[derive(Debug, Default)]
@@ -25,8 +27,8 @@ pub(crate) struct Buffers {
 }
 
 impl Buffers {
-    /// The whole of `reader`, read into a buffer of an earlier body with
-    /// room for `room` bytes to start with.
+    /// The whole of `reader`, read into a buffer of an earlier body, with
+    /// room for `room` bytes reserved to start with.
     pub(crate) fn read(&self, reader: &mut impl Read, room: usize) -> io::Result<Vec<u8>> {
         let spare = self
             .spare
@@ -34,21 +36,32 @@ impl Buffers {
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
         let mut buffer = spare.unwrap_or_default();
-        // The old body's bytes are room already written; only more is zeroed.
-        if buffer.len() < room {
-            buffer.resize(room, 0);
-        }
+        buffer.reserve(room.saturating_sub(buffer.len()));
         let mut filled = 0;
         loop {
             if filled == buffer.len() {
-                let more = buffer.len().max(MINIMUM_ROOM);
-                buffer.resize(buffer.len() + more, 0);
+                if buffer.len() == buffer.capacity() {
+                    // Full: a small read first, so that a body that fits
+                    // exactly does not grow its buffer (std does the same).
+                    let mut probe = [0; 32];
+                    let read = read_some(reader, &mut probe)?;
+                    if read == 0 {
+                        break;
+                    }
+                    buffer.extend_from_slice(&probe[..read]);
+                    filled += read;
+                }
+                // The old body's bytes are room already written; only room
+                // beyond them is zeroed, a step at a time.
+                let next = buffer.capacity().min(buffer.len() + ZEROED_STEP);
+                buffer.resize(next, 0);
+                if filled == buffer.len() {
+                    continue;
+                }
             }
-            match reader.read(&mut buffer[filled..]) {
-                Ok(0) => break,
-                Ok(read) => filled += read,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
+            match read_some(reader, &mut buffer[filled..])? {
+                0 => break,
+                read => filled += read,
             }
         }
         buffer.truncate(filled);
@@ -63,6 +76,16 @@ impl Buffers {
         let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
         if spare.len() < KEPT {
             spare.push(buffer);
+        }
+    }
+}
+
+/// One read, again when interrupted.
+fn read_some(reader: &mut impl Read, into: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(into) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            done => return done,
         }
     }
 }
@@ -117,6 +140,21 @@ mod tests {
             self.data = &self.data[n..];
             Ok(n)
         }
+    }
+
+    #[test]
+    fn a_body_that_fills_its_room_exactly_keeps_its_buffer() {
+        let buffers = Buffers::default();
+        let body = vec![7; 40_000];
+        let read = buffers.read(&mut &body[..], body.len()).unwrap();
+        assert_eq!(read, body);
+        assert!(read.capacity() < 2 * body.len(), "no growth past the room");
+        let address = read.as_ptr();
+        buffers.give(read);
+        // The same size again, into the same buffer, without growing it.
+        let again = buffers.read(&mut &body[..], body.len()).unwrap();
+        assert_eq!(again.as_ptr(), address);
+        assert!(again.capacity() < 2 * body.len());
     }
 
     #[test]
