@@ -60,6 +60,9 @@ pub(crate) fn find_items(body: &Value) -> Result<String, Vec<String>> {
     Err(object.keys().cloned().collect())
 }
 
+/// How many objects below `data` a GraphQL connection is looked for.
+pub(crate) const CONNECTION_DEPTH: usize = 16;
+
 /// The items pointer of each GraphQL connection at or below `object` (at
 /// `path`): `…/nodes`, or `…/edges/*/node` for the `node` of each edge.
 fn connections(
@@ -68,7 +71,7 @@ fn connections(
     depth: usize,
     found: &mut Vec<String>,
 ) {
-    if depth > 16 {
+    if depth > CONNECTION_DEPTH {
         return;
     }
     if object.get("pageInfo").is_some_and(Value::is_object) {

@@ -13,7 +13,7 @@ use super::collect::{Batch, Collected};
 
 /// `seed` over the whole of `body`, nothing but whitespace after it.
 ///
-/// A body that is UTF-8 is checked once, whole, and parsed as text: serde_json
+/// A body that is UTF-8 is checked whole, once a parse, and parsed as text: serde_json
 /// then leaves out the check it makes of each string of a byte slice, which
 /// costs more on pages of many short strings. Any other body is parsed as
 /// bytes, as before, so that it fails (or not) exactly where it did.
@@ -43,7 +43,7 @@ pub(super) struct Sink<C: Batch> {
     each: Vec<String>,
     /// Other arrays in the envelope are skipped, not built as `Value`s: no
     /// built-in rule reads one (Laravel's `links` array, JSON:API's
-    /// `included`), only a user's pointer might.
+    /// `included`), only a user's pointer might; `errors` is always read.
     skip_unread_arrays: bool,
 }
 

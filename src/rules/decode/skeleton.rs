@@ -9,9 +9,11 @@ use serde_json::Value;
 use super::seeds::parse_whole;
 use crate::rules::shape;
 
-/// How deep objects are kept; deeper ones are `null`. GraphQL connections
-/// are looked for 16 objects down at most (`shape::find_items`).
-const DEEPEST: usize = 24;
+/// How deep objects are kept; deeper ones are `null`. The deepest object
+/// `shape::find_items` reads is the `pageInfo` of a connection as deep as
+/// it looks: the root, `data`, the connection's parents, the connection,
+/// `pageInfo`.
+const DEEPEST: usize = shape::CONNECTION_DEPTH + 3;
 
 /// Where the items are, found from the body's shape alone: the first page
 /// of an auto-detected walk is then parsed into `T` directly, like the
@@ -24,7 +26,9 @@ pub(super) fn detect_pointer(body: &[u8]) -> Option<String> {
 
 /// The body with every object kept, every array emptied and every other
 /// value `null`: all that `shape::find_items` reads of a body, as it never
-/// looks inside an array or at a value. Arrays are skipped unparsed.
+/// looks inside an array or at a value, so that it answers as it would for
+/// the whole body (for any body that parses whole). Arrays are skipped
+/// unparsed.
 struct Skeleton {
     depth: usize,
 }
@@ -120,6 +124,17 @@ mod tests {
                 shape::find_items(&body).ok(),
                 "{text}"
             );
+        }
+        // Connections as deep as detection looks, and one object deeper.
+        for depth in [shape::CONNECTION_DEPTH, shape::CONNECTION_DEPTH + 1] {
+            let mut connection = json!({"nodes": [{"id": 1}], "pageInfo": {"hasNextPage": false}});
+            for _ in 0..depth {
+                connection = json!({ "x": connection });
+            }
+            let body = json!({ "data": connection });
+            let found = detect_pointer(body.to_string().as_bytes());
+            assert_eq!(found, shape::find_items(&body).ok());
+            assert_eq!(found.is_some(), depth == shape::CONNECTION_DEPTH, "{depth}");
         }
         assert_eq!(detect_pointer(b"<html>"), None);
         assert_eq!(detect_pointer(br#"{"data":[1]} trailing"#), None);
