@@ -13,10 +13,11 @@ use super::collect::{Batch, Collected};
 
 /// `seed` over the whole of `body`, nothing but whitespace after it.
 ///
-/// A body that is UTF-8 is checked whole, once a parse, and parsed as text: serde_json
-/// then leaves out the check it makes of each string of a byte slice, which
-/// costs more on pages of many short strings. Any other body is parsed as
-/// bytes, as before, so that it fails (or not) exactly where it did.
+/// A body that is UTF-8 is checked whole, once a parse, and parsed as
+/// text: serde_json then leaves out the check it makes of each string of a
+/// byte slice, which costs more on pages of many short strings. Any other
+/// body is parsed as bytes, as before, so that it fails (or not) exactly
+/// where it did.
 pub(super) fn parse_whole<'de, S: DeserializeSeed<'de>>(
     body: &'de [u8],
     seed: S,
