@@ -134,7 +134,7 @@ fn words(error: &Value) -> String {
 /// short body that names one is parsed at all.
 pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
     const SHORT: usize = 16 * 1024;
-    if body.len() > SHORT || !names_rate_limit_in(body) {
+    if body.len() > SHORT || !may_fail(body) || !names_rate_limit_in(body) {
         return false;
     }
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
@@ -161,6 +161,19 @@ pub(crate) fn is_rate_limited(body: &[u8]) -> bool {
     failure(&value, found, false).is_some_and(|failure| failure.rate_limit)
 }
 
+/// Whether `body` holds a key [`failure`] reads (`ok`, `error`, `errors`,
+/// `message`), or an escape that could spell one: without one, no failure
+/// can be found in it. Most pages have none, and std's search for a short
+/// needle is far faster than the scan for words.
+fn may_fail(body: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return true;
+    };
+    ["\"ok\"", "\"error", "\"message\"", "\\u"]
+        .iter()
+        .any(|key| text.contains(key))
+}
+
 /// The words that name a rate limit, in lower case.
 const RATE_LIMIT_WORDS: [&[u8]; 7] = [
     b"ratelimit",
@@ -177,23 +190,81 @@ pub(crate) fn names_rate_limit(text: &str) -> bool {
     names_rate_limit_in(text.as_bytes())
 }
 
+/// How every word of [`RATE_LIMIT_WORDS`] starts: three bytes rule out
+/// almost every place in a page's text where an `r` or a `t` stands.
+const RATE_LIMIT_STARTS: [&[u8; 3]; 3] = [b"rat", b"thr", b"too"];
+
 /// Whether `bytes` name a rate limit, compared without ASCII case; no
-/// allocation, one look at each `r` or `t`.
+/// allocation. A tight search for the next `r` or `t`, and the words
+/// compared only where one of them could start: every `200` under 16 KiB
+/// goes through here.
 fn names_rate_limit_in(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().any(|(at, byte)| {
-        matches!(byte.to_ascii_lowercase(), b'r' | b't')
+    let mut from = 0;
+    while let Some(offset) = bytes[from..]
+        .iter()
+        .position(|byte| matches!(byte, b'r' | b'R' | b't' | b'T'))
+    {
+        let at = from + offset;
+        from = at + 1;
+        let Some(start) = bytes.get(at..at + 3) else {
+            return false;
+        };
+        let start = [start[0], start[1], start[2]].map(|byte| byte.to_ascii_lowercase());
+        if RATE_LIMIT_STARTS.iter().any(|known| start == **known)
             && RATE_LIMIT_WORDS.iter().any(|word| {
                 bytes
                     .get(at..at + word.len())
                     .is_some_and(|candidate| candidate.eq_ignore_ascii_case(word))
             })
-    })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_a_body_with_a_failure_key_is_read_for_a_rate_limit() {
+        let limited = [
+            r#"{"ok":false,"error":"ratelimited"}"#,
+            r#"{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}"#,
+            r#"{"message":"Too Many Requests","code":429}"#,
+            // An escaped key is still the key.
+            r#"{"\u006fk":false,"error":"ratelimited"}"#,
+        ];
+        for body in limited {
+            assert!(may_fail(body.as_bytes()), "{body}");
+            assert!(is_rate_limited(body.as_bytes()), "{body}");
+        }
+        // Items that talk of rate limits, without any failure key.
+        let page = r#"{"data":[{"title":"rate limit design","note":"too many requests"}]}"#;
+        assert!(!may_fail(page.as_bytes()));
+        assert!(!is_rate_limited(page.as_bytes()));
+        assert!(may_fail(b"\xff not UTF-8"), "bytes are read the slow way");
+    }
+
+    #[test]
+    fn every_rate_limit_word_starts_as_the_scan_expects() {
+        for word in RATE_LIMIT_WORDS {
+            assert!(
+                RATE_LIMIT_STARTS
+                    .iter()
+                    .any(|start| word.starts_with(*start)),
+                "{}",
+                String::from_utf8_lossy(word)
+            );
+        }
+        assert!(names_rate_limit("Too Many Requests"));
+        assert!(names_rate_limit("you are THROTTLED"));
+        assert!(names_rate_limit("x-ratelimit"));
+        assert!(!names_rate_limit("a rated title, three throws, too"));
+        assert!(!names_rate_limit("ra"));
+    }
 
     fn says(body: Value, items: ItemsFound<'_>) -> Option<String> {
         failure(&body, items, false).map(|failure| failure.message)
