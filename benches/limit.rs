@@ -7,7 +7,9 @@
 //! Routes: `Link` headers (a root array), a Laravel envelope
 //! (`next_page_url`), a POST cursor walk (Notion's query), a GraphQL
 //! connection; then `prefetch(1)` against the sequential walk, with and
-//! without latency and consumer work, and the header-known next request.
+//! without latency and consumer work, and the header-known next request;
+//! then the first six again on pages of 10 items, where the fixed cost of a
+//! page weighs most.
 //!
 //! `PAGEWALK_BENCH_QUICK=1`: fewer pages and runs, for CI.
 
@@ -25,13 +27,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 const PER_PAGE: u64 = 100;
+/// Items a page on the server of small pages, where a walk's fixed cost a
+/// page weighs most.
+const SMALL_PER_PAGE: u64 = 10;
 /// Pages of the walks against the server with latency.
 const SLOW_PAGES: u64 = 20;
 
 fn main() {
     let pages = pick(200, 40);
     let runs = pick(31, 5);
-    let server = FastServer::start(|base| routes(base, pages), Duration::ZERO);
+    let server = FastServer::start(|base| routes(base, pages, PER_PAGE), Duration::ZERO);
     if let Ok(which) = std::env::var("PAGEWALK_PROFILE") {
         // `PAGEWALK_PROFILE=pagewalk:0` (or `hand:1`, ...): one walk over and
         // over for five seconds, to run under a profiler.
@@ -63,32 +68,62 @@ fn main() {
             .filter_map(|n| n.trim().parse().ok())
             .collect()
     });
+    let chosen = |index: usize| only.as_ref().is_none_or(|only| only.contains(&index));
     let mut rows = Vec::new();
-    for (index, route) in ROUTES.iter().enumerate() {
-        if only.as_ref().is_some_and(|only| !only.contains(&index)) {
-            continue;
-        }
-        rows.push(row(&server, route, pages, runs, "fast server"));
+    for (_, route) in ROUTES
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| chosen(*index))
+    {
+        rows.push(row(&server, route, (pages, PER_PAGE), runs, "fast server"));
+    }
+    // Pages of 10 items: the sequential walks and prefetch again, for the
+    // record (the targets are set for pages of 100).
+    let small = FastServer::start(|base| routes(base, pages, SMALL_PER_PAGE), Duration::ZERO);
+    for (_, route) in ROUTES[..6]
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| chosen(*index))
+    {
+        let mut small_row = row(&small, route, (pages, SMALL_PER_PAGE), runs, "small pages");
+        small_row.target = Target::Info;
+        rows.push(small_row);
     }
     // With 10 ms of latency a page, the same experiment and prefetch.
-    let slow = FastServer::start(|base| routes(base, SLOW_PAGES), Duration::from_millis(10));
+    let slow = FastServer::start(
+        |base| routes(base, SLOW_PAGES, PER_PAGE),
+        Duration::from_millis(10),
+    );
     let slow_runs = pick(7, 3);
     for route in &ROUTES[6..] {
-        rows.push(row(&slow, route, SLOW_PAGES, slow_runs, "10 ms latency"));
+        rows.push(row(
+            &slow,
+            route,
+            (SLOW_PAGES, PER_PAGE),
+            slow_runs,
+            "10 ms latency",
+        ));
     }
     print_table("at the limit: a fast server", &rows);
 }
 
-/// One line of the table: `route` on `server`.
-fn row(server: &FastServer, route: &Route, pages: u64, runs: usize, server_name: &str) -> Row {
-    let Interleaved { ratio, aa, rate } = compare(server, route, pages, runs);
+/// One line of the table: `route` on `server`, whose pages are
+/// `(pages, items a page)`.
+fn row(
+    server: &FastServer,
+    route: &Route,
+    (pages, per_page): (u64, u64),
+    runs: usize,
+    server_name: &str,
+) -> Row {
+    let Interleaved { ratio, aa, rate } = compare(server, route, pages * per_page, runs);
     println!(
         "{} ({server_name}): {rate:.0} items/s, ratio {ratio:.3}, A/A {aa:.3} (median of {runs})",
         route.name
     );
     Row {
         measure: format!(
-            "{} ({server_name}), {pages} pages × {PER_PAGE} `Item`s, items/s (A/A {aa:.3})",
+            "{} ({server_name}), {pages} pages × {per_page} `Item`s, items/s (A/A {aa:.3})",
             route.name
         ),
         pagewalk: format!("{rate:.0}"),
@@ -177,9 +212,8 @@ const ROUTES: &[Route] = &[
     },
 ];
 
-/// `route`'s pagewalk walk against its hand loop, in interleaved runs.
-fn compare(server: &FastServer, route: &Route, pages: u64, runs: usize) -> Interleaved {
-    let items = pages * PER_PAGE;
+/// `route`'s pagewalk walk of `items` against its hand loop, in interleaved runs.
+fn compare(server: &FastServer, route: &Route, items: u64, runs: usize) -> Interleaved {
     let url = server.url(route.start);
     interleaved(
         &|| {
@@ -440,10 +474,10 @@ fn hand_graphql(_: &FastServer, url: &str, expected: u64) -> u64 {
 }
 
 /// Every page of every route, rendered before the clock starts.
-fn routes(base: &str, pages: u64) -> Routes {
+fn routes(base: &str, pages: u64, per_page: u64) -> Routes {
     let items_of = |page: u64| -> Vec<Item> {
-        let first = (page - 1) * PER_PAGE + 1;
-        (first..first + PER_PAGE).map(item).collect()
+        let first = (page - 1) * per_page + 1;
+        (first..first + per_page).map(item).collect()
     };
     let json = |value: &Value| serde_json::to_vec(value).expect("JSON");
     let mut get = HashMap::new();
@@ -463,8 +497,8 @@ fn routes(base: &str, pages: u64) -> Routes {
             render(&json(&items), &link.into_iter().collect::<Vec<_>>()),
         );
         let laravel = json!({
-            "current_page": page, "data": items, "last_page": pages, "per_page": PER_PAGE,
-            "total": pages * PER_PAGE,
+            "current_page": page, "data": items, "last_page": pages, "per_page": per_page,
+            "total": pages * per_page,
             "next_page_url": (!last).then(|| format!("{base}/laravel?page={}", page + 1)),
         });
         get.insert(
