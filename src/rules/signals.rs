@@ -7,8 +7,8 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use super::vocabulary::{
-    CURRENT_PAGE, CURSOR, MORE_FLAGS, NAME_CAPACITY, NEXT_URL, OTHER_PAGES, PAGE_COUNT, PER_PAGE,
-    POSITION, TOTAL, TOTAL_HEADERS, URL_MEMBERS, is_continuation_header, normalized,
+    CURRENT_PAGE, CURSOR, LINKS, MORE_FLAGS, NAME_CAPACITY, NEXT_URL, OTHER_PAGES, PAGE_COUNT,
+    PER_PAGE, POSITION, TOTAL, TOTAL_HEADERS, URL_MEMBERS, is_continuation_header, normalized,
     normalized_into,
 };
 use crate::json_pointer;
@@ -178,9 +178,7 @@ impl<'a> Signals<'a> {
                         self.scan(inner, &pointer(), under_next || is_next, depth + 1);
                     }
                 }
-                Value::Array(elements) if name == "links" => {
-                    self.link_objects(elements, &pointer())
-                }
+                Value::Array(elements) if name == LINKS => self.link_objects(elements, &pointer()),
                 Value::Array(_) => {}
             }
         }

@@ -136,6 +136,21 @@ pub(crate) const TOTAL: &[&str] = &[
     "numfound",
 ];
 
+/// The array of HATEOAS links (`links: [{"rel": "next", "href": …}]`,
+/// Spring, PayPal), read for a next link.
+pub(crate) const LINKS: &str = "links";
+
+/// Arrays beside the items that a rule reads: the [`LINKS`] and a
+/// failure's `errors` (`rules::failure`). Every other array of an envelope
+/// may be skipped unparsed once the items are known.
+const READ_ARRAYS: &[&str] = &[LINKS, "errors"];
+
+/// Whether the envelope's array at `key` is one a rule reads.
+pub(crate) fn is_read_array(key: &str) -> bool {
+    let mut buffer = [0; NAME_CAPACITY];
+    normalized_into(key, &mut buffer).is_some_and(|name| READ_ARRAYS.contains(&name))
+}
+
 /// Response headers that carry a total.
 pub(crate) const TOTAL_HEADERS: &[&str] = &["Total", "X-Total", "X-Total-Count"];
 

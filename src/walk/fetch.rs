@@ -46,7 +46,8 @@ impl PageRequest {
         let options = DecodeOptions {
             at,
             want_last_item: self.want_last_item,
-            // No rule reads an envelope's other arrays; a user's pointer might.
+            // No rule reads an envelope's other arrays (beside the ones
+            // `vocabulary::is_read_array` names); a user's pointer might.
             skip_unread_arrays: !matches!(
                 settings.strategy.kind,
                 Kind::NextUrl { .. } | Kind::Cursor { .. }

@@ -9,6 +9,7 @@ mod broken_servers;
 mod checkpoints;
 mod credentials;
 mod custom;
+mod envelopes;
 mod errors;
 mod graphql;
 mod items;

@@ -41,9 +41,9 @@ pub(crate) struct DecodeOptions<'a> {
     pub at: ItemsAt<'a>,
     /// Keep the last item as JSON too (keyset pagination reads its fields).
     pub want_last_item: bool,
-    /// Skip the envelope's other arrays unparsed: no rule reads them
-    /// (Laravel's `links`, JSON:API's `included`), only a user's pointer
-    /// might. `errors` is always read: it tells a failure.
+    /// Skip the envelope's other arrays unparsed (JSON:API's `included`,
+    /// Laravel's page list): only a user's pointer might read them. The
+    /// arrays a rule reads (`vocabulary::is_read_array`) are kept.
     pub skip_unread_arrays: bool,
     /// How many items at the start of the page were delivered before a resume.
     pub skip: usize,
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn unread_arrays_are_skipped_but_their_keys_stay() {
-        let body = br#"{"links":[{"url":null,"label":"1"}],"data":[{"id":1}],"next_page_url":"/p2","meta":{"pages":[1,2]}}"#;
+        let body = br#"{"included":[{"url":null,"label":"1"}],"data":[{"id":1}],"next_page_url":"/p2","meta":{"pages":[1,2]},"Links":[{"rel":"next","href":"/p2"}],"errors":[{"message":"partial"}]}"#;
         let decoded = decode_items(
             body,
             DecodeOptions {
@@ -251,7 +251,9 @@ mod tests {
         assert_eq!(ids(&decoded.items), [1]);
         assert_eq!(
             decoded.envelope,
-            json!({"links": [], "data": [], "next_page_url": "/p2", "meta": {"pages": [1, 2]}})
+            json!({"included": [], "data": [], "next_page_url": "/p2", "meta": {"pages": [1, 2]},
+                "Links": [{"rel": "next", "href": "/p2"}], "errors": [{"message": "partial"}]}),
+            "the arrays a rule reads are kept"
         );
     }
 

@@ -42,9 +42,9 @@ pub(super) struct Sink<C: Batch> {
     want_last_item: bool,
     /// The path to each item inside each element (`node`), if not the element.
     each: Vec<String>,
-    /// Other arrays in the envelope are skipped, not built as `Value`s: no
-    /// built-in rule reads one (Laravel's `links` array, JSON:API's
-    /// `included`), only a user's pointer might; `errors` is always read.
+    /// Other arrays in the envelope are skipped, not built as `Value`s
+    /// (JSON:API's `included`), unless a rule reads them
+    /// (`vocabulary::is_read_array`); only a user's pointer might.
     skip_unread_arrays: bool,
 }
 
@@ -233,7 +233,7 @@ mod tests {
     fn a_body_that_is_not_utf8_is_parsed_as_bytes_as_before() {
         // A stray byte in an array no rule reads is skipped unchecked, as
         // serde_json does for bytes; the items still arrive.
-        let skipped = b"{\"links\":[\"\xff\"],\"data\":[{\"id\":1,\"name\":\"a\"}]}";
+        let skipped = b"{\"included\":[\"\xff\"],\"data\":[{\"id\":1,\"name\":\"a\"}]}";
         assert_eq!(
             names(skipped, ItemsAt::Learned("/data")),
             Ok(vec!["a".to_owned()])
