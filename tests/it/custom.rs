@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fixture::{Fixture, Recorded, Reply, item_json};
+use fixture::{Fixture, Recorded, Reply, item_json, value_ids};
 use pagewalk::{Checkpoint, ErrorKind, Paginator, Strategy};
 use serde_json::{Value, json};
 
@@ -69,13 +69,6 @@ fn walk(server: &Fixture, calls: &Arc<AtomicUsize>) -> Paginator {
         .strategy(acme_strategy(calls))
 }
 
-fn ids(items: &[Value]) -> Vec<u64> {
-    items
-        .iter()
-        .map(|item| item["id"].as_u64().unwrap())
-        .collect()
-}
-
 #[test]
 fn a_custom_rule_walks_an_api_no_built_in_rule_knows() {
     for prefetch in [0, 2] {
@@ -87,7 +80,7 @@ fn a_custom_rule_walks_an_api_no_built_in_rule_knows() {
             .items::<Value>()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(ids(&items), (1..=23).collect::<Vec<_>>());
+        assert_eq!(value_ids(&items), (1..=23).collect::<Vec<_>>());
         let froms: Vec<Option<String>> = server
             .requests()
             .iter()
@@ -120,7 +113,7 @@ fn resuming_does_not_call_the_rule_for_pages_already_seen() {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(
-            ids(&[prefix, rest].concat()),
+            value_ids(&[prefix, rest].concat()),
             (1..=23).collect::<Vec<_>>(),
             "after {k}"
         );
@@ -253,7 +246,7 @@ fn a_rule_sees_the_whole_body_and_can_edit_the_request_body() {
         .items::<Value>()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(ids(&items), (1..=23).collect::<Vec<_>>());
+    assert_eq!(value_ids(&items), (1..=23).collect::<Vec<_>>());
     let bodies: Vec<Value> = server
         .requests()
         .iter()

@@ -3,7 +3,7 @@
 //! `$endCursor`) APIs: detected and chosen, the exact requests, resume, and
 //! `errors` as errors.
 
-use fixture::Fixture;
+use fixture::{Fixture, value_ids};
 use pagewalk::{ErrorKind, Paginator, Strategy};
 use serde_json::{Value, json};
 
@@ -32,13 +32,6 @@ fn github(server: &Fixture, strategy: Strategy) -> Paginator {
         .strategy(strategy)
 }
 
-fn ids(items: &[Value]) -> Vec<u64> {
-    items
-        .iter()
-        .map(|item| item["id"].as_u64().unwrap())
-        .collect()
-}
-
 /// The next request of a connection walk: `endCursor` into `variable`
 /// while `hasNextPage`.
 fn next_page(
@@ -62,7 +55,11 @@ fn github_connection_is_detected_and_walked_through_cursor() {
     for strategy in [Strategy::auto(), Strategy::graphql()] {
         let server = Fixture::start();
         let items = collect(github(&server, strategy.clone()));
-        assert_eq!(ids(&items), (1..=23).collect::<Vec<_>>(), "{strategy}");
+        assert_eq!(
+            value_ids(&items),
+            (1..=23).collect::<Vec<_>>(),
+            "{strategy}"
+        );
         let sent = assert_chain(
             &server,
             0,
@@ -141,7 +138,11 @@ fn shopify_edges_are_walked_through_end_cursor() {
         let server = Fixture::start();
         let items = collect(shopify(&server, strategy.clone()));
         // The items are the edges' nodes, not the edges.
-        assert_eq!(ids(&items), (1..=23).collect::<Vec<_>>(), "{strategy}");
+        assert_eq!(
+            value_ids(&items),
+            (1..=23).collect::<Vec<_>>(),
+            "{strategy}"
+        );
         assert!(items.iter().all(|item| item.get("cursor").is_none()));
         let sent = assert_chain(
             &server,
