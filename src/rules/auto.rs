@@ -6,10 +6,10 @@
 //!    `isLast: true`, `done: true`, `endOfRecords: true`, ...) ends the walk,
 //!    whatever next link lingers; a flag that says more, next to one that
 //!    says the end, is an error;
-//! 3. the `Link` header's `rel="next"`;
+//! 3. the `Link` header's `rel="next"`, and
 //! 4. a next-page URL in the body (absolute, host-relative or only a query
-//!    string, or an object's `href`/`uri`/`url`/`link`); two that disagree
-//!    are an error;
+//!    string, or an object's `href`/`uri`/`url`/`link`, or a link array's
+//!    `next`); two that lead to different pages are an error;
 //! 5. a `continue` object, every member of which goes into the query
 //!    (MediaWiki);
 //! 6. a token, sent back under its name without `next` (`nextPageToken` as
@@ -17,58 +17,57 @@
 //!    Notion's list object sends `next_cursor` back as `start_cursor`;
 //! 7. a Stripe list (`"object": "list"`, `has_more`): the last item's `id`
 //!    as `starting_after`;
-//! 8. a page number and a page count or total (`page`/`total_pages`,
+//! 8. the next page's number or position given outright (`X-Next-Page`,
+//!    `"next": 2`, `X-Next-Offset`), into the request's parameter of that kind;
+//! 9. a page number and a page count or total (`page`/`total_pages`,
 //!    `page`/`nbPages` from 0, `current_page`/`last_page`);
-//! 9. a position and a total or a flag (`skip`/`total`, `startAt`/`total`,
-//!    `offset`/`endOfRecords`, `Content-Range`).
+//! 10. a position and a total or a flag (`skip`/`total`, `startAt`/`total`,
+//!     `offset`/`endOfRecords`, `Content-Range`).
 //!
 //! On an empty page, a token or URL that repeats the request is the end.
-//! Otherwise a page that offers nothing ends the walk, unless
-//! [`evidence`](super::evidence) says there is more: then it is an error.
+//! Otherwise a page that offers nothing ends the walk, unless a fact says
+//! there is more ([`end`](super::end)): then it is an error.
 
 use serde_json::Value;
 
-use super::evidence::{cursor_hint, echoes, more_pages, page_param, reached};
-use super::signals::{Field, Signals};
+use super::end::{cursor_hint, echoes, more_pages, page_param, reached};
+use super::facts::parameter_for;
+use super::facts::{Count, Fact, Says};
 use super::step::{
-    Next, Problem, continue_with, empty_too_soon, end_or_more, follow, follow_url, keyset,
-    link_next, resolve,
+    Next, Problem, continue_with, empty_too_soon, end_or_more, follow, follow_url, keyset, resolve,
 };
-use super::vocabulary::{normalized, parameter_for};
 use super::{PageView, graphql, shape};
 use crate::request::get_param;
 use crate::{Strategy, Target};
 
 /// One rule: the next step, if the response speaks its style.
-type Rule = fn(&PageView<'_>, &Signals<'_>) -> Option<Result<Next, Problem>>;
+type Rule = fn(&PageView<'_>) -> Option<Result<Next, Problem>>;
 
 /// The next step of [`Strategy::auto`].
-pub(super) fn next_step(page: &PageView<'_>, signals: &Signals<'_>) -> Result<Next, Problem> {
+pub(super) fn next_step(page: &PageView<'_>) -> Result<Next, Problem> {
     if graphql::is_query(page.request) && shape::connection_of(page.items_pointer).is_some() {
         return graphql::next_step(page, None, Strategy::graphql());
     }
-    if says_last(signals)? {
+    if says_last(page)? {
         return Ok(Next::End);
     }
-    if let Some(next) = link_next(page)? {
-        return Ok(next);
-    }
-    let rules: [Rule; 5] = [next_url, continuation, cursor, stripe, numbers];
+    let rules: [Rule; 6] = [next_url, continuation, cursor, stripe, next_number, numbers];
     rules
         .iter()
-        .find_map(|rule| rule(page, signals))
+        .find_map(|rule| rule(page))
         .unwrap_or_else(|| end_or_more(page))
 }
 
 /// Whether a flag says this is the last page; `Err` when another says more.
-pub(super) fn says_last(signals: &Signals<'_>) -> Result<bool, Problem> {
-    let last = signals.flags.iter().find(|(_, more)| !more);
-    let more = signals.flags.iter().find(|(_, more)| *more);
-    match (last, more) {
-        (Some((last, _)), Some((more, _))) => Err(Problem::MoreButNotFound {
+pub(super) fn says_last(page: &PageView<'_>) -> Result<bool, Problem> {
+    match (page.facts.says_last(), page.facts.says_more_flag()) {
+        (Some(last), Some(more)) => Err(Problem::MoreButNotFound {
             evidence: format!(
                 "{} is {} but {} is {}",
-                more.pointer, more.value, last.pointer, last.value
+                more.place,
+                more.shown(),
+                last.place,
+                last.shown()
             ),
             hint: "the response contradicts itself: choose a Strategy explicitly".into(),
         }),
@@ -77,57 +76,85 @@ pub(super) fn says_last(signals: &Signals<'_>) -> Result<bool, Problem> {
     }
 }
 
-/// Rule 4: the body's next-page URL.
-fn next_url(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let first = signals.next_urls.first()?;
-    let text = first.value.as_str()?;
+/// Rules 3 and 4: the `Link` header's next page or the body's next-page
+/// URL; two that lead to different pages are an error.
+fn next_url(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let mut urls = page.facts.next_urls();
+    let (first, text) = urls.next()?;
     let target = resolve(page, text).ok();
-    if let Some(other) = signals.next_urls.iter().find(|other| {
-        other
-            .value
-            .as_str()
-            .is_some_and(|url| resolve(page, url).ok() != target)
-    }) {
+    if let Some((other, _)) =
+        urls.find(|(_, url)| !same_page(resolve(page, url).ok(), target.as_ref()))
+    {
         return Some(Err(Problem::MoreButNotFound {
             evidence: format!(
                 "{} and {} name different next pages",
-                first.pointer, other.pointer
+                first.place, other.place
             ),
             hint: format!(
-                "choose one: .strategy(Strategy::next_url(\"{}\")) (CLI: --next {})",
-                first.pointer, first.pointer
+                "choose one: .strategy(Strategy::next_url(\"{0}\")) (CLI: --next {0}), \
+                 or .strategy(Strategy::link_header())",
+                if first.in_header() {
+                    &other.place
+                } else {
+                    &first.place
+                }
             ),
         }));
     }
     if page.item_count == 0 && target.as_ref() == Some(page.request.url()) {
         return Some(Ok(Next::End));
     }
-    Some(follow_url(page, text, Strategy::next_url(&first.pointer)))
+    let via = match first.in_header() {
+        true => Strategy::link_header(),
+        false => Strategy::next_url(&first.place),
+    };
+    Some(follow_url(page, text, via))
+}
+
+/// Whether two next URLs lead to one page: their query parameters may come
+/// in another order.
+fn same_page(a: Option<url::Url>, b: Option<&url::Url>) -> bool {
+    let pairs = |url: &url::Url| {
+        let mut pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.origin() == b.origin() && a.path() == b.path() && pairs(&a) == pairs(b)
+        }
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 /// Rule 5: MediaWiki's `continue` object.
-fn continuation(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let field = signals.continuation.as_ref()?;
+fn continuation(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let (fact, members) = page.facts.continuation()?;
     Some(continue_with(
         page,
-        field.value,
-        Strategy::continuation(&field.pointer),
+        members,
+        Strategy::continuation(&fact.place),
     ))
 }
 
-/// Rule 6: a token, sent back as a query parameter.
-fn cursor(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    // A token that repeats the one sent is a position, unless it is the only one.
-    let fresh: Vec<&Field<'_>> = signals
-        .cursors
-        .iter()
-        .filter(|field| !echoes(page, field))
+/// Rule 6: a token of the body, sent back as a query parameter.
+fn cursor(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let tokens: Vec<(&Fact<'_>, &Value)> = page
+        .facts
+        .tokens()
+        .filter(|(fact, _)| !fact.in_header())
         .collect();
-    let candidates = match fresh.is_empty() {
-        true => signals.cursors.iter().collect(),
-        false => fresh,
-    };
-    let first = *candidates.first()?;
+    // A token that repeats the one sent is a position, unless it is the only one.
+    let fresh: Vec<(&Fact<'_>, &Value)> = tokens
+        .iter()
+        .copied()
+        .filter(|(fact, _)| !echoes(page, fact))
+        .collect();
+    let candidates = if fresh.is_empty() { tokens } else { fresh };
+    let (first, value) = *candidates.first()?;
     if echoes(page, first) && page.item_count == 0 {
         // The token just sent, again, on an empty page: the end (Crossref,
         // Europe PMC). On a full page it is followed, and the loop guard
@@ -135,23 +162,23 @@ fn cursor(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
         return Some(Ok(Next::End));
     }
     let notion = page.envelope.get("object") == Some(&Value::String("list".into()))
-        && normalized(first.key) == "nextcursor";
+        && super::facts::same_name(&first.key, "next_cursor");
     let param = if notion {
         "start_cursor".to_owned()
     } else {
-        parameter_for(first.key)
+        parameter_for(&first.key)
     };
-    if let Some(other) = candidates
+    if let Some((other, _)) = candidates
         .iter()
         .skip(1)
-        .find(|other| parameter_for(other.key) != param && other.value != first.value)
+        .find(|(other, other_value)| parameter_for(&other.key) != param && *other_value != value)
     {
         return Some(Err(Problem::MoreButNotFound {
             evidence: format!(
                 "two tokens, {} and {}, and nothing says which one leads on",
-                first.pointer, other.pointer
+                first.place, other.place
             ),
-            hint: cursor_hint(&first.pointer, &param, page.request.body().is_some()),
+            hint: cursor_hint(&first.place, &param, page.request.body().is_some()),
         }));
     }
     let target = match (page.request.body().is_some(), notion) {
@@ -161,68 +188,97 @@ fn cursor(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
             return Some(Err(Problem::MoreButNotFound {
                 evidence: format!(
                     "a cursor at {}, in the answer to a {} with a JSON body",
-                    first.pointer,
+                    first.place,
                     page.request.method()
                 ),
-                hint: cursor_hint(&first.pointer, &param, true),
+                hint: cursor_hint(&first.place, &param, true),
             }));
         }
     };
-    let via = Strategy::cursor(first.pointer.as_str(), target.clone());
-    Some(follow(page, &target, first.value, via))
+    let via = Strategy::cursor(first.place.as_str(), target.clone());
+    Some(follow(page, &target, value, via))
 }
 
 /// Rule 7: Stripe's list object.
-fn stripe(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let more = signals.more_flag().map(|(_, more)| *more);
-    if page.envelope.get("object") != Some(&Value::String("list".into())) || more != Some(true) {
+fn stripe(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let more = page.facts.says_more_flag().is_some();
+    if page.envelope.get("object") != Some(&Value::String("list".into())) || !more {
         return None;
     }
     let via = Strategy::keyset("starting_after", "/id");
     Some(keyset(
         page,
-        more,
+        Some(true),
         &Target::query("starting_after"),
         "/id",
         via,
     ))
 }
 
-/// Rules 8 and 9, page numbers then positions; positions first when the
+/// Rule 8: the next page's number or position, given outright
+/// (`X-Next-Page: 3`, `"next": 2`, `X-Next-Offset: 10`), into the request's
+/// parameter of that kind.
+fn next_number(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let (fact, kind, n) = page.facts.all.iter().find_map(|fact| match fact.says {
+        Says::NextNumber(kind, n) if !echoes(page, fact) => Some((fact, kind, n)),
+        _ => None,
+    })?;
+    let names: &[&str] = match kind {
+        Count::Position => &["offset", "skip", "start", "startAt", "$skip", "from"],
+        _ => &["page", "page[number]", "pageNumber", "page_number", "p"],
+    };
+    let own = parameter_for(
+        fact.key
+            .trim_start_matches(['X', 'x'])
+            .trim_start_matches('-'),
+    );
+    let param = std::iter::once(own.as_str())
+        .chain(names.iter().copied())
+        .find(|name| get_param(page.request.url(), name).is_some())?
+        .to_owned();
+    let target = Target::query(param.as_str());
+    let via = match kind {
+        Count::Position => Strategy::offset(param.as_str()),
+        _ => Strategy::page_number(param.as_str()),
+    };
+    Some(follow(page, &target, &Value::from(n), via))
+}
+
+/// Rules 9 and 10, page numbers then positions; positions first when the
 /// request carries one (an API that takes an offset and reports a page too).
-fn numbers(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let sends_position = signals
-        .position
-        .as_ref()
-        .is_some_and(|position| sent_as(page, &position.key, position.value).is_some());
+fn numbers(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let sends_position = page
+        .facts
+        .count_fact(Count::Position)
+        .is_some_and(|(fact, n)| sent_as(page, &fact.key, n).is_some());
     if sends_position {
-        offset(page, signals).or_else(|| page_number(page, signals))
+        offset(page).or_else(|| page_number(page))
     } else {
-        page_number(page, signals).or_else(|| offset(page, signals))
+        page_number(page).or_else(|| offset(page))
     }
 }
 
-/// Rule 8: a page number with a page count or a total.
-fn page_number(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let current = signals.current_page.as_ref()?;
-    let by_count = more_pages(page, signals);
-    let by_total = signals.total().map(|total| reached(page, signals) < total);
+/// Rule 9: a page number with a page count or a total.
+fn page_number(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let (current, number) = page.facts.count_fact(Count::Page)?;
+    let by_count = more_pages(page);
+    let by_total = page.facts.total().map(|total| reached(page) < total);
     let more = match (by_count, by_total) {
         (None, None) => return None,
         (by_count, by_total) => by_count.unwrap_or(true) && by_total.unwrap_or(true),
     };
     if page.item_count == 0 && more {
         return Some(Err(empty_too_soon(format!(
-            "{} {} is empty, before the end the response announces",
-            current.key, current.value
+            "{} {number} is empty, before the end the response announces",
+            current.key
         ))));
     }
     if !more || page.item_count == 0 {
         return Some(end_or_more(page));
     }
-    let param = sent_as(page, &current.key, current.value)
-        .unwrap_or_else(|| page_param(&current.key).to_owned());
-    let next = current.value.saturating_add(1);
+    let param =
+        sent_as(page, &current.key, number).unwrap_or_else(|| page_param(&current.key).to_owned());
+    let next = number.saturating_add(1);
     let target = Target::query(param.as_str());
     Some(follow(
         page,
@@ -232,13 +288,13 @@ fn page_number(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next
     ))
 }
 
-/// Rule 9: a position with a total, a flag that says more, or a `Content-Range`.
-fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Problem>> {
-    let (param, position, total) = match (&signals.position, signals.content_range) {
-        (Some(position), _) => {
-            let param = sent_as(page, &position.key, position.value)
-                .unwrap_or_else(|| position.key.clone());
-            (param, position.value, signals.total())
+/// Rule 10: a position with a total, a flag that says more, or a `Content-Range`.
+fn offset(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
+    let facts = page.facts;
+    let (param, position, total) = match (facts.count_fact(Count::Position), facts.content_range) {
+        (Some((fact, position)), _) => {
+            let param = sent_as(page, &fact.key, position).unwrap_or_else(|| fact.key.to_string());
+            (param, position, facts.total())
         }
         (None, Some(range)) => {
             let start = range.items.map_or(0, |(first, _)| first);
@@ -250,8 +306,8 @@ fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
         }
         _ => return None,
     };
-    let flagged = signals.more_flag().is_some_and(|(_, more)| *more);
-    if total.is_none() && !flagged && signals.content_range.is_none() {
+    let flagged = facts.says_more_flag().is_some();
+    if total.is_none() && !flagged && facts.content_range.is_none() {
         return None;
     }
     let next = position.saturating_add(page.item_count as u64);
@@ -276,14 +332,20 @@ fn offset(page: &PageView<'_>, signals: &Signals<'_>) -> Option<Result<Next, Pro
 /// The request's query parameter that carries `value` under a name like
 /// `key`'s: how this API spells it (`page[number]`, `$skip`).
 fn sent_as(page: &PageView<'_>, key: &str, value: u64) -> Option<String> {
-    const PAGE_NAMES: [&str; 4] = ["page", "pagenumber", "page[number]", "currentpage"];
-    let key = normalized(key);
+    const PAGE_NAMES: [&str; 4] = ["page", "pagenumber", "pagenumber", "currentpage"];
+    let squash = |name: &str| -> String {
+        name.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let key = squash(key.trim_start_matches("X-").trim_start_matches("x-"));
     let page_like = PAGE_NAMES.contains(&key.as_str());
     page.request
         .url()
         .query_pairs()
         .find(|(name, sent)| {
-            let name = normalized(name);
+            let name = squash(name);
             // The same name, never another that merely ends like it (`per_page`).
             (name == key || (page_like && PAGE_NAMES.contains(&name.as_str())))
                 && sent.trim() == value.to_string()

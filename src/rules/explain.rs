@@ -3,14 +3,15 @@
 //! holds.
 
 use super::PageView;
+use super::end::{current_page, reached};
+use super::facts::{Count, Says};
 use super::next::Next;
-use super::signals::Signals;
 use crate::strategy::Kind;
 
 /// Why `next` follows the page seen through `view`; `detected` when
 /// auto-detection chose the way.
 pub(crate) fn why(view: &PageView<'_>, next: &Next, detected: bool) -> String {
-    let signals = view.signals;
+    let facts = view.facts;
     match next {
         Next::Follow { via, .. } => match &via.kind {
             Kind::LinkHeader => "the Link header's rel=\"next\"".into(),
@@ -20,14 +21,13 @@ pub(crate) fn why(view: &PageView<'_>, next: &Next, detected: bool) -> String {
                  under another, pass --cursor {token} --cursor-param NAME"
             ),
             Kind::Cursor { token, target } => format!("the token at {token}, sent back as {target}"),
-            Kind::PageNumber { target } => match (&signals.current_page, &signals.page_count) {
-                (Some(current), Some(count)) => format!(
-                    "{} {} of {} {}: the next page number as {target}",
-                    current.key, current.value, count.key, count.value
+            Kind::PageNumber { target } => match (current_page(view), facts.page_count()) {
+                (Some((current, number)), Some(count)) => format!(
+                    "{current} is {number}, of {count} pages: the next page number as {target}"
                 ),
                 _ => format!("the next page number, as {target}"),
             },
-            Kind::Offset { target } => match signals.total() {
+            Kind::Offset { target } => match facts.total() {
                 Some(total) => format!("{} items of {total} so far: the next offset as {target}", view.items_seen),
                 None => format!("the next offset as {target}"),
             },
@@ -44,29 +44,32 @@ pub(crate) fn why(view: &PageView<'_>, next: &Next, detected: bool) -> String {
             Kind::Custom(_) => "the custom rule".into(),
             Kind::Auto => "auto-detection".into(),
         },
-        Next::End => ending(view, signals),
+        Next::End => ending(view),
     }
 }
 
 /// Why a walk ends after this page.
-fn ending(view: &PageView<'_>, signals: &Signals<'_>) -> String {
-    if let Some((flag, false)) = signals.flags.iter().find(|(_, more)| !more) {
-        return format!("{} is {}", flag.pointer, flag.value);
+fn ending(view: &PageView<'_>) -> String {
+    let facts = view.facts;
+    if let Some(flag) = facts.says_last() {
+        return format!("{} is {}", flag.place, flag.shown());
     }
     if view.item_count == 0 {
         return "the page is empty".into();
     }
-    if let Some(field) = signals.nothing_next.first() {
-        return format!("{} is {}", field.pointer, field.value);
+    if let Some(fact) = facts.all.iter().find(|fact| fact.says == Says::NoNext) {
+        return format!("{} is empty", fact.place);
     }
-    if let (Some(current), Some(count)) = (&signals.current_page, &signals.page_count) {
-        return format!(
-            "{} {} of {} {}",
-            current.key, current.value, count.key, count.value
-        );
+    if let (Some((current, number)), Some(count)) = (current_page(view), facts.count(Count::Pages))
+    {
+        return format!("{current} is {number}, of {count} pages");
     }
-    if let Some(total) = signals.total() {
-        return format!("all {total} items are in");
+    if let Some(total) = facts.total() {
+        let reached = reached(view);
+        return match reached >= total {
+            true => format!("all {total} items are in"),
+            false => format!("{reached} of {total} items are in, and the strategy ends here"),
+        };
     }
     "nothing in the response names a next page or says there is more".into()
 }

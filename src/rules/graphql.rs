@@ -7,7 +7,9 @@
 
 use serde_json::Value;
 
-use super::step::{Next, Problem, end_or_more, follow};
+use super::facts::{Fact, Says};
+use super::step::{Next, Problem, follow, invalid};
+use super::step::{end_or_more, trusted_end};
 use super::{PageView, shape};
 use crate::{Request, Strategy, Target};
 
@@ -32,12 +34,23 @@ pub(crate) fn next_step(
         });
     };
     let info = page.envelope.pointer(&format!("{connection}/pageInfo"));
-    let has_next = info
-        .and_then(|info| info.get("hasNextPage"))
-        .and_then(Value::as_bool);
+    // Read as every flag is: `"true"` and `1` say more too.
+    let has_next = match page.facts.at(&format!("{connection}/pageInfo/hasNextPage")) {
+        Some(Fact {
+            says: Says::More(more),
+            ..
+        }) => Some(*more),
+        Some(fact) => {
+            return Err(invalid(
+                &Value::String(fact.shown()),
+                "hasNextPage is not a flag",
+            ));
+        }
+        None => None,
+    };
     let cursor = info.and_then(|info| info.get("endCursor"));
     match (has_next, cursor) {
-        (Some(false), _) => Ok(Next::End),
+        (Some(false), _) => trusted_end(page),
         (Some(true), Some(cursor @ Value::String(text))) if !text.is_empty() => {
             let variable = match variable {
                 Some(variable) => variable.to_owned(),

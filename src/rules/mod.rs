@@ -5,19 +5,18 @@
 
 mod auto;
 pub(crate) mod decode;
-mod evidence;
+pub(crate) mod end;
 pub(crate) mod explain;
+pub(crate) mod facts;
 pub(crate) mod failure;
 pub(crate) mod graphql;
 pub(crate) mod next;
 pub(crate) mod plan;
 pub(crate) mod shape;
-pub(crate) mod signals;
 mod step;
 mod target;
 #[cfg(test)]
 mod testing;
 mod view;
-mod vocabulary;
 
 pub(crate) use view::PageView;

@@ -5,34 +5,34 @@
 
 use serde_json::Value;
 
+use super::facts::Count;
 pub(crate) use super::step::{Next, Problem};
-use super::step::{
-    continue_with, empty_too_soon, end_or_more, follow, follow_url, invalid, keyset, link_next,
-};
+use super::step::{continue_with, empty_too_soon, follow, follow_url, invalid, keyset, link_next};
+use super::step::{end_or_more, trusted_end};
 use super::target::{counter, read, read_token};
-use super::{PageView, auto, graphql, shape};
+use super::{PageView, auto};
 use crate::Request;
 use crate::custom::{CustomRule, PageResponse};
-use crate::strategy::{Kind, Strategy, Target, Token};
+use crate::strategy::{Kind, Strategy, Target, Token, TokenAt};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
-    let signals = page.signals;
     // Flags that contradict each other end no walk: they are an error.
-    let has_more = match auto::says_last(signals)? {
+    let has_more = match auto::says_last(page)? {
         true => Some(false),
-        false => signals.more_flag().map(|(_, more)| *more),
+        false => page.facts.says_more_flag().map(|_| true),
     };
     match &strategy.kind {
-        Kind::Auto => auto::next_step(page, signals),
+        Kind::Auto => auto::next_step(page),
         Kind::LinkHeader => match link_next(page)? {
             Some(next) => Ok(next),
             None => end_or_more(page),
         },
-        Kind::NextUrl { pointer } => match shape::url_at(page.envelope, pointer) {
+        Kind::NextUrl { pointer } => match url_at(page.envelope, pointer) {
             _ if has_more == Some(false) => Ok(Next::End),
             Some(text) => follow_url(page, text, strategy.clone()),
             None => match page.envelope.pointer(pointer) {
-                None | Some(Value::Null) | Some(Value::String(_)) => end_or_more(page),
+                None => end_or_more(page),
+                Some(Value::Null) | Some(Value::String(_)) => trusted_end(page),
                 Some(other) => Err(invalid(other, "not a URL string or an object with href")),
             },
         },
@@ -41,14 +41,29 @@ pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next
         Kind::Offset { target } => offset(page, has_more, target, strategy),
         Kind::Keyset { target, field } => keyset(page, has_more, target, field, strategy.clone()),
         Kind::Graphql { variable } => {
-            graphql::next_step(page, variable.as_deref(), strategy.clone())
+            super::graphql::next_step(page, variable.as_deref(), strategy.clone())
         }
         Kind::Custom(rule) => custom(page, rule, strategy),
         Kind::Continuation { pointer } => match page.envelope.pointer(pointer) {
-            None | Some(Value::Null) => end_or_more(page),
-            Some(object) => continue_with(page, object, strategy.clone()),
+            None => end_or_more(page),
+            Some(Value::Null) => trusted_end(page),
+            Some(Value::Object(members)) => continue_with(page, members, strategy.clone()),
+            Some(other) => Err(invalid(other, "not an object of parameters")),
         },
     }
+}
+
+/// The next-page URL at `pointer`: a string, or an object whose `href`
+/// (or `uri`, `url`, `link`) is one. `None` for absent, `null` or empty.
+pub(crate) fn url_at<'a>(envelope: &'a Value, pointer: &str) -> Option<&'a str> {
+    let text = match envelope.pointer(pointer)? {
+        Value::String(text) => text,
+        Value::Object(object) => ["href", "uri", "url", "link"]
+            .iter()
+            .find_map(|member| object.get(*member)?.as_str())?,
+        _ => return None,
+    };
+    (!text.trim().is_empty()).then_some(text.trim())
 }
 
 /// What the user's rule makes of the page.
@@ -84,8 +99,12 @@ fn cursor(
         return Ok(Next::End);
     }
     match read_token(page, token) {
+        // A token field that is there but `null` is the strategy's own end.
+        None if matches!(&token.0, TokenAt::Body(pointer) if page.envelope.pointer(pointer).is_some()) => {
+            trusted_end(page)
+        }
         None => end_or_more(page),
-        Some(Value::String(text)) if text.is_empty() => end_or_more(page),
+        Some(Value::String(text)) if text.is_empty() => trusted_end(page),
         Some(value) => follow(page, target, &value, strategy.clone()),
     }
 }
@@ -101,10 +120,10 @@ fn page_number(
     }
     let current = match counter_at(page.request, target, "page number")? {
         Some(current) => current,
-        None => shape::current_page(page.envelope).unwrap_or(1),
+        None => page.facts.count(Count::Page).unwrap_or(1),
     };
     if page.item_count == 0 {
-        let pages = shape::page_count(page.envelope, page.headers);
+        let pages = page.facts.page_count();
         return match pages.filter(|&pages| current < pages) {
             Some(pages) => Err(empty_too_soon(format!(
                 "page {current} is empty, of {pages} pages"
@@ -112,8 +131,8 @@ fn page_number(
             None => end_or_more(page),
         };
     }
-    let last = shape::last_page(page.envelope, page.headers);
-    let total = shape::total(page.envelope, page.headers);
+    let last = page.facts.count(Count::Pages);
+    let total = page.facts.total();
     if last.is_some_and(|last| current >= last)
         || total.is_some_and(|total| page.items_seen >= total)
     {
@@ -140,7 +159,7 @@ fn offset(
         return Ok(Next::End);
     }
     let current = counter_at(page.request, target, "offset")?.unwrap_or(0);
-    let total = shape::total(page.envelope, page.headers);
+    let total = page.facts.total();
     if page.item_count == 0 {
         return match total.filter(|&total| current < total) {
             Some(total) => Err(empty_too_soon(format!(

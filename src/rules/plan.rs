@@ -10,9 +10,11 @@
 
 use url::Url;
 
+use super::PageView;
+use super::facts::Count;
 use super::next::Next;
+use super::next::url_at;
 use super::target::{counter, read, write};
-use super::{PageView, shape};
 use crate::Request;
 use crate::link_header::find_rel;
 use crate::request::{get_param, with_param};
@@ -53,7 +55,7 @@ pub(crate) fn plan(strategy: &Strategy, page: &PageView<'_>, next: &Next) -> Opt
         Kind::Offset { target } => {
             let first = number(next, target)?;
             let step = page.item_count as u64;
-            let total = shape::total(page.envelope, page.headers)?;
+            let total = page.facts.total()?;
             let count = total.checked_sub(first)?.div_ceil(step.max(1));
             (step > 0 && count > 0).then(|| Plan {
                 base: next.clone(),
@@ -112,9 +114,10 @@ fn number(request: &Request, target: &Target) -> Option<u64> {
 /// The last page's number: given directly, by the `rel="last"` link, or as
 /// the total divided by the page size.
 fn last_page(page: &PageView<'_>, target: &Target) -> Option<u64> {
-    shape::last_page(page.envelope, page.headers)
+    page.facts
+        .count(Count::Pages)
         .or_else(|| last_url(page).and_then(|url| number(&Request::get(url), target)))
-        .or_else(|| shape::page_count(page.envelope, page.headers))
+        .or_else(|| page.facts.page_count())
 }
 
 fn last_url(page: &PageView<'_>) -> Option<Url> {
@@ -123,7 +126,7 @@ fn last_url(page: &PageView<'_>) -> Option<Url> {
     }
     ["/last_page_url", "/links/last"]
         .iter()
-        .find_map(|pointer| shape::url_at(page.envelope, pointer))
+        .find_map(|pointer| url_at(page.envelope, pointer))
         .and_then(|text| page.final_url.join(text).ok())
 }
 

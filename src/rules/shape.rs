@@ -1,14 +1,8 @@
-//! What a page's body and headers say about the walk, as pure functions.
-//!
-//! Every name below comes from a real API; the README's table lists which.
-//! Keeping them here, away from any HTTP, lets each rule be tested on a bare
-//! `serde_json::Value`.
+//! Where a body's items are, as pure functions: every name below comes
+//! from a real API; the README's table lists which.
 
-use http::HeaderMap;
 use serde_json::Value;
 
-use super::signals::Signals;
-use super::vocabulary::URL_MEMBERS;
 use crate::json_pointer;
 
 /// Field names that hold the items, in order of preference.
@@ -141,73 +135,9 @@ fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
     }
 }
 
-/// A count in the header `name`.
-pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
-}
-
-/// The total number of items in the collection, when the response gives it.
-pub(crate) fn total(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    Signals::read(envelope, headers).total()
-}
-
-/// The page number the body says this is.
-pub(crate) fn current_page(envelope: &Value) -> Option<u64> {
-    Signals::read(envelope, &HeaderMap::new())
-        .current_page
-        .map(|count| count.value)
-}
-
-/// The number of the last page (or the number of pages), when the response
-/// gives it directly.
-pub(crate) fn last_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    Signals::read(envelope, headers)
-        .page_count
-        .map(|count| count.value)
-        .or_else(|| header(headers, "X-Total-Pages"))
-}
-
-/// The page size the response states: `Per-Page`, `X-Per-Page`, or a body
-/// field (`per_page`, `pageSize`, `limit`, ...).
-pub(crate) fn per_page(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    ["Per-Page", "X-Per-Page"]
-        .iter()
-        .find_map(|name| header(headers, name))
-        .or_else(|| {
-            Signals::read(envelope, headers)
-                .per_page
-                .map(|count| count.value)
-        })
-}
-
-/// How many pages the response says there are: given directly, or as the
-/// total divided by the stated page size.
-pub(crate) fn page_count(envelope: &Value, headers: &HeaderMap) -> Option<u64> {
-    last_page(envelope, headers).or_else(|| {
-        let per_page = per_page(envelope, headers).filter(|&size| size > 0)?;
-        Some(total(envelope, headers)?.div_ceil(per_page))
-    })
-}
-
-/// The next-page URL at `pointer`: a string, or an object whose `href`
-/// (or `uri`, `url`, `link`) is one.
-/// `None` for absent, `null` or empty.
-pub(crate) fn url_at<'a>(envelope: &'a Value, pointer: &str) -> Option<&'a str> {
-    let value = envelope.pointer(pointer)?;
-    let text = match value {
-        Value::String(text) => text,
-        Value::Object(object) => URL_MEMBERS
-            .iter()
-            .find_map(|member| object.get(*member)?.as_str())?,
-        _ => return None,
-    };
-    (!text.trim().is_empty()).then_some(text.trim())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::headers;
     use serde_json::json;
 
     #[test]
@@ -260,46 +190,5 @@ mod tests {
         );
         let elastic = json!({"took": 1, "hits": {"total": {"value": 2}, "hits": [{"_id": "1"}]}});
         assert_eq!(find_items(&elastic), Ok("/hits/hits".into()));
-    }
-
-    #[test]
-    fn total_from_headers_and_fields() {
-        let none = HeaderMap::new();
-        assert_eq!(total(&json!({}), &headers(&[("Total", "150")])), Some(150));
-        assert_eq!(total(&json!({}), &headers(&[("x-total", "7")])), Some(7));
-        assert_eq!(total(&json!({"meta": {"total": 20}}), &none), Some(20));
-        assert_eq!(total(&json!({"total_count": "9"}), &none), Some(9));
-        assert_eq!(
-            total(&json!({"count": 5, "next": null, "results": []}), &none),
-            Some(5)
-        );
-        let hits = |total: Value| json!({"hits": {"total": total, "hits": []}});
-        assert_eq!(
-            total(&hits(json!({"value": 23, "relation": "eq"})), &none),
-            Some(23)
-        );
-        assert_eq!(total(&hits(json!(23)), &none), Some(23));
-        assert_eq!(
-            total(&hits(json!({"value": 10000, "relation": "gte"})), &none),
-            None
-        );
-        // A cursor API's `count` is the size of the current page, not a total.
-        assert_eq!(
-            total(&json!({"count": 50, "items": [], "hasMore": true}), &none),
-            None
-        );
-    }
-
-    #[test]
-    fn urls_and_hrefs() {
-        let body = json!({"links": {"next": {"href": "/p2"}}, "next": "", "x": null});
-        assert_eq!(url_at(&body, "/links/next"), Some("/p2"));
-        assert_eq!(url_at(&body, "/next"), None);
-        assert_eq!(url_at(&body, "/x"), None);
-        let asana = json!({"next_page": {"offset": "eyJ", "uri": "https://a/tasks?offset=eyJ"}});
-        assert_eq!(
-            url_at(&asana, "/next_page"),
-            Some("https://a/tasks?offset=eyJ")
-        );
     }
 }

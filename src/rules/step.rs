@@ -1,12 +1,14 @@
 //! A step of the walk, and how one is built: following a URL, or writing a
 //! token into the request that was sent.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::PageView;
+use super::end::more_evidence;
 use super::target::write;
-use super::{PageView, evidence};
 use crate::link_header::find_rel;
 use crate::request::merge_link;
+use crate::text::redact;
 use crate::{Request, Strategy, Target};
 use url::Url;
 
@@ -115,25 +117,15 @@ pub(crate) fn invalid(value: &Value, reason: &str) -> Problem {
     }
 }
 
-pub(crate) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
-    match evidence::more_evidence(page) {
-        None => Ok(Next::End),
-        Some((evidence, hint)) => Err(Problem::MoreButNotFound { evidence, hint }),
-    }
-}
-
 /// The next request of a continuation walk (MediaWiki): the request sent,
 /// without its parameters named `…continue` (the last page's continuation),
 /// with every member of `object` as a query parameter. An empty object is
 /// the end.
 pub(crate) fn continue_with(
     page: &PageView<'_>,
-    object: &Value,
+    members: &Map<String, Value>,
     via: Strategy,
 ) -> Result<Next, Problem> {
-    let Value::Object(members) = object else {
-        return Err(invalid(object, "not an object of parameters"));
-    };
     if members.is_empty() {
         return end_or_more(page);
     }
@@ -165,4 +157,26 @@ pub(crate) fn empty_too_soon(evidence: String) -> Problem {
                parameter: walk it again, or resume from the checkpoint"
             .into(),
     }
+}
+
+/// The end of the walk, unless something in the response says more: then
+/// the error names it and what to pass.
+pub(crate) fn end_or_more(page: &PageView<'_>) -> Result<Next, Problem> {
+    match more_evidence(page) {
+        None => Ok(Next::End),
+        Some((evidence, hint)) => Err(Problem::MoreButNotFound { evidence, hint }),
+    }
+}
+
+/// The end an explicit strategy's own signal gives (a null token, a flag it
+/// reads): trusted, with a warning when other facts say more.
+pub(crate) fn trusted_end(page: &PageView<'_>) -> Result<Next, Problem> {
+    if let Some((evidence, _)) = more_evidence(page) {
+        log::warn!(
+            "page {} ({}): the strategy's end signal ends the walk, although {evidence}",
+            page.page,
+            redact(page.request.url().as_str())
+        );
+    }
+    Ok(Next::End)
 }

@@ -5,20 +5,11 @@ use http::HeaderMap;
 use serde_json::Value;
 use url::Url;
 
+use super::facts::Facts;
 use super::next::{Next, Problem, next_step};
-use super::signals::Signals;
 use super::{PageView, shape};
 use crate::link_header::{self, Link};
 use crate::{Request, Strategy};
-
-/// Headers from `(name, value)` pairs.
-pub(crate) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (name, value) in pairs {
-        map.append(*name, value.parse().expect("test header"));
-    }
-    map
-}
 
 /// One response, as a test writes it.
 pub(crate) struct Literal {
@@ -88,7 +79,13 @@ impl Literal {
     /// `check` run on the view of this response.
     pub(crate) fn with_view<R>(&self, check: impl FnOnce(&PageView<'_>) -> R) -> R {
         let last = || self.items.last().cloned();
-        let signals = Signals::read(&self.body, &self.headers);
+        let facts = Facts::read(
+            &self.body,
+            &self.pointer,
+            &self.headers,
+            &self.links,
+            self.items.len(),
+        );
         let view = PageView {
             request: &self.request,
             final_url: self.request.url(),
@@ -103,7 +100,7 @@ impl Literal {
             items_seen: self.seen,
             last_item: &last,
             body: Some(&self.body),
-            signals: &signals,
+            facts: &facts,
         };
         check(&view)
     }

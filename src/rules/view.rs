@@ -4,7 +4,7 @@ use http::HeaderMap;
 use serde_json::Value;
 use url::Url;
 
-use super::signals::Signals;
+use super::facts::Facts;
 use crate::Request;
 use crate::link_header::Link;
 
@@ -34,5 +34,5 @@ pub(crate) struct PageView<'a> {
     /// The whole body, items included: kept only for a custom strategy.
     pub body: Option<&'a Value>,
     /// What the envelope and headers say about pagination, read once.
-    pub signals: &'a Signals<'a>,
+    pub facts: &'a Facts<'a>,
 }

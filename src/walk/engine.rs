@@ -27,8 +27,8 @@ use crate::link_header::{self, Link};
 use crate::page::PageMeta;
 use crate::rules::PageView;
 use crate::rules::decode::{BadItem, Batch, Decoded};
+use crate::rules::facts::Facts;
 use crate::rules::next::Next;
-use crate::rules::signals::Signals;
 use crate::strategy::Kind;
 use crate::{Checkpoint, Error, ErrorKind, Request, Strategy};
 
@@ -273,8 +273,8 @@ impl Walk {
         let skip = self.position.skip;
         let cut = self.limits.take_page(page_len - skip);
         let links = links_of(&response.headers);
-        let signals = Signals::read(&envelope, &response.headers);
-        let total = signals.total();
+        let facts = Facts::read(&envelope, &pointer, &response.headers, &links, page_len);
+        let total = facts.total();
         let arrived = Arrived {
             sent,
             response: &response,
@@ -285,13 +285,15 @@ impl Walk {
             sample: &sample,
             page_len,
             body: full_body.as_ref(),
-            signals: &signals,
+            kept_body: items.kept_body(),
+            facts: &facts,
         };
         // A bad item after the last one wanted is never reached.
         let step = match item_error.filter(|bad| cut.wants(bad.index - skip)) {
             Some(bad) => Step::failed(item_error_at(bad, number, &sent.request)),
             None => self.step(&arrived, &cut, observe),
         };
+        drop(facts);
         self.remember(sample);
         self.learn(&response.final_url, pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));

@@ -47,7 +47,7 @@ impl PageRequest {
             at,
             want_last_item: self.want_last_item,
             // No rule reads an envelope's other arrays (beside the ones
-            // `vocabulary::is_read_array` names); a user's pointer might.
+            // `facts::may_hold_facts` names); a user's pointer might.
             skip_unread_arrays: !matches!(
                 settings.strategy.kind,
                 Kind::NextUrl { .. } | Kind::Cursor { .. }

@@ -7,12 +7,23 @@ use serde_json::{Value, json};
 
 #[test]
 fn auto_prefers_link_header_then_body_url_then_cursor() {
+    // A Link header and a body URL that lead to different pages: an error,
+    // never one of them silently.
     let page = response(
         "http://h/x?page=1",
         json!({"data": [1], "next_page_url": "http://h/x?page=2"}),
     )
     .link("</x?page=9>; rel=\"next\"");
-    assert_eq!(page.next_url(Strategy::auto()), "http://h/x?page=9");
+    assert!(matches!(
+        page.step(Strategy::auto()),
+        Err(Problem::MoreButNotFound { .. })
+    ));
+    let agreeing = response(
+        "http://h/x?page=1",
+        json!({"data": [1], "next_page_url": "http://h/x?page=2"}),
+    )
+    .link("</x?page=2>; rel=\"next\"");
+    assert_eq!(agreeing.next_url(Strategy::auto()), "http://h/x?page=2");
     let page = response(
         "http://h/x",
         json!({"items": [1], "nextCursor": "c2", "nextPageUrl": "/x?cursor=c2"}),

@@ -9,7 +9,7 @@ use super::Decoded;
 use super::collect::Batch;
 use super::seeds::{ItemsSeed, MaybeItems, Sink, parse_whole};
 use crate::json_pointer;
-use crate::rules::vocabulary;
+use crate::rules::facts;
 
 /// One pass over `body`, the items at `pointer` going straight to the
 /// collector; `None` when that fails (the slow path then decides, and explains).
@@ -70,7 +70,7 @@ impl<'de, C: Batch> Visitor<'de> for EnvelopeSeed<'_, '_, 'de, C> {
             .ok_or_else(|| de::Error::custom("empty path"))?;
         while let Some(key) = map.next_key::<String>()? {
             if key != *here {
-                let value = if self.sink.skip_unread_arrays() && !vocabulary::is_read_array(&key) {
+                let value = if self.sink.skip_unread_arrays() && !facts::may_hold_facts(&key) {
                     map.next_value_seed(MaybeItems::<C> {
                         sink: None,
                         body: self.body,

@@ -43,7 +43,7 @@ pub(crate) struct DecodeOptions<'a> {
     pub want_last_item: bool,
     /// Skip the envelope's other arrays unparsed (JSON:API's `included`,
     /// Laravel's page list): only a user's pointer might read them. The
-    /// arrays a rule reads (`vocabulary::is_read_array`) are kept.
+    /// arrays a rule reads (`facts::may_hold_facts`) are kept.
     pub skip_unread_arrays: bool,
     /// How many items at the start of the page were delivered before a resume.
     pub skip: usize,

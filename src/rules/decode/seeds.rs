@@ -44,7 +44,7 @@ pub(super) struct Sink<C: Batch> {
     each: Vec<String>,
     /// Other arrays in the envelope are skipped, not built as `Value`s
     /// (JSON:API's `included`), unless a rule reads them
-    /// (`vocabulary::is_read_array`); only a user's pointer might.
+    /// (`facts::may_hold_facts`); only a user's pointer might.
     skip_unread_arrays: bool,
 }
 

@@ -10,8 +10,8 @@ use crate::http::origin::{Outgoing, admit};
 use crate::link_header::Link;
 use crate::rules::PageView;
 use crate::rules::decode;
+use crate::rules::facts::Facts;
 use crate::rules::next::{Next, Problem, next_step};
-use crate::rules::signals::Signals;
 use crate::walk::guard::Sample;
 use crate::walk::limits::Cut;
 use crate::{Error, ErrorKind, Strategy};
@@ -28,7 +28,9 @@ pub(super) struct Arrived<'a> {
     pub page_len: usize,
     /// The whole body, for a custom strategy.
     pub body: Option<&'a Value>,
-    pub signals: &'a Signals<'a>,
+    /// The body's bytes when the page's raw items keep them.
+    pub kept_body: Option<&'a [u8]>,
+    pub facts: &'a Facts<'a>,
 }
 
 /// What follows a page: the next request, or the error that ends the walk
@@ -61,10 +63,10 @@ impl Walk {
             .clone()
             .unwrap_or_else(|| arrived.response.final_url.clone());
         let last = || {
-            arrived
-                .last_item
-                .clone()
-                .or_else(|| decode::last_item(arrived.sample.body()?, arrived.pointer))
+            arrived.last_item.clone().or_else(|| {
+                let body = arrived.sample.body().or(arrived.kept_body)?;
+                decode::last_item(body, arrived.pointer)
+            })
         };
         let view = PageView {
             request: &arrived.sent.request,
@@ -80,7 +82,7 @@ impl Walk {
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
             body: arrived.body,
-            signals: arrived.signals,
+            facts: arrived.facts,
         };
         match self.next_after(&view, number, observe) {
             Ok(next) => Step {
