@@ -952,9 +952,12 @@ pub(crate) fn parameter_for(key: &str) -> String {
 /// (link objects, a failure's `errors`): such arrays are never skipped
 /// unparsed.
 pub(crate) fn may_hold_facts(key: &str) -> bool {
-    let words = Words::of(key, false);
-    key.eq_ignore_ascii_case("errors")
-        || words.any("link links rel navigation nav paging pagination")
+    key.eq_ignore_ascii_case("errors") || names_links(key)
+}
+
+/// Whether `key` names an array of links (`links`, `link`, `_links`, `navigation`).
+pub(crate) fn names_links(key: &str) -> bool {
+    Words::of(key, false).any("link links rel navigation nav paging pagination")
 }
 
 /// Whether two names are one name in another case style (`page_token`, `pageToken`).

@@ -145,7 +145,8 @@ mod tests {
     const ISSUES: &str = "query($owner: String!, $cursor: String) { repository(owner: $owner) { \
                           issues(first: 2, after: $cursor) { nodes { number } pageInfo { hasNextPage endCursor } } } }";
 
-    fn page(has_next: bool, cursor: Value) -> Value {
+    fn page(has_next: impl Into<Value>, cursor: Value) -> Value {
+        let has_next = has_next.into();
         json!({"data": {"repository": {"issues": {
             "nodes": [{"number": 1}, {"number": 2}],
             "pageInfo": {"hasNextPage": has_next, "endCursor": cursor}}}}})
@@ -167,6 +168,12 @@ mod tests {
         assert_eq!(last.step(Strategy::graphql()), Ok(Next::End));
         // Auto-detected from the query and the one pageInfo.
         assert_eq!(first.next(Strategy::auto()), next);
+        // A flag in another JSON type is read as every flag is.
+        for more in [json!("true"), json!(1)] {
+            let page = response("http://h/graphql", page(more, json!("Y3Vyc29yOjI=")))
+                .to(query(ISSUES, json!({"owner": "octo"})));
+            assert_eq!(page.next(Strategy::auto()), next);
+        }
     }
 
     #[test]

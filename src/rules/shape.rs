@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::facts::names_links;
 use crate::json_pointer;
 
 /// Field names that hold the items, in order of preference.
@@ -127,8 +128,12 @@ fn nested_items(
         .or_else(|| nested_items(inner, &path, depth + 1))
 }
 
+/// The only array of `object`, beside any array of links (FHIR's `link`
+/// beside its `entry`).
 fn single_array_key(object: &serde_json::Map<String, Value>) -> Option<&str> {
-    let mut arrays = object.iter().filter(|(_, value)| value.is_array());
+    let mut arrays = object
+        .iter()
+        .filter(|(key, value)| value.is_array() && !names_links(key));
     match (arrays.next(), arrays.next()) {
         (Some((key, _)), None) => Some(key),
         _ => None,
@@ -152,6 +157,8 @@ mod tests {
             Ok("/channels".into())
         );
         assert_eq!(find_items(&json!({"a/b": [1], "n": 1})), Ok("/a~1b".into()));
+        let fhir = json!({"resourceType": "Bundle", "link": [{"relation": "next"}], "entry": []});
+        assert_eq!(find_items(&fhir), Ok("/entry".into()));
         assert_eq!(
             find_items(&json!({"_links": {}, "_embedded": {"orders": []}})),
             Ok("/_embedded/orders".into())

@@ -12,6 +12,7 @@ use crate::link_header::{self, Link};
 use crate::{Request, Strategy};
 
 /// One response, as a test writes it.
+#[derive(Debug)]
 pub(crate) struct Literal {
     pub request: Request,
     pub pointer: String,
@@ -53,6 +54,14 @@ impl Literal {
 
     /// With the header `name: value`.
     pub(crate) fn header(mut self, name: &'static str, value: &str) -> Literal {
+        self.headers
+            .append(name, value.parse().expect("test header"));
+        self
+    }
+
+    /// With the header `name: value`, both made at run time.
+    pub(crate) fn header_owned(mut self, name: &str, value: &str) -> Literal {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).expect("test header name");
         self.headers
             .append(name, value.parse().expect("test header"));
         self

@@ -16,6 +16,7 @@ mod items;
 mod limits;
 mod logging;
 mod loops;
+mod never_silent;
 mod origins;
 mod plans;
 mod progress;

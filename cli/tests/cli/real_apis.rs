@@ -72,3 +72,14 @@ fn explain_names_the_flags_an_api_needs() {
         assert!(said.contains(api.flags[0]), "{}: {said}", api.name);
     }
 }
+
+#[test]
+fn a_detected_stripe_list_is_walked_by_its_last_items_id() {
+    // The keyset is detected on page 1, whose raw items must still give their last id.
+    let fixture = Fixture::builder().items(7).start();
+    let run = run_cli([fixture.url("/v1/customers?limit=3")]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let numbers: Vec<Option<u64>> = lines(&run.stdout).iter().map(item_number).collect();
+    assert_eq!(numbers, (1..=7).map(Some).collect::<Vec<_>>());
+    assert_eq!(fixture.request_count(), 3);
+}

@@ -396,3 +396,89 @@ fn values_are_read_tolerantly() {
         assert_eq!(as_count(&value), count, "{value}");
     }
 }
+
+/// A response that says more in one of the ways the model understands,
+/// amid fields that say nothing: a name of words in any case style, a value
+/// in any form, at any depth up to the bound, in a header or a link array.
+fn says_more() -> impl proptest::strategy::Strategy<Value = Literal> {
+    use proptest::prelude::*;
+    use proptest::sample::select;
+    let flags = select(vec![
+        vec!["has", "more"],
+        vec!["more"],
+        vec!["has", "next", "page"],
+        vec!["is", "truncated"],
+        vec!["more", "items"],
+    ]);
+    let yes = select(vec![
+        json!(true),
+        json!("true"),
+        json!(1),
+        json!("1"),
+        json!("YES"),
+    ]);
+    let flag = (flags, yes).prop_map(|(words, value)| (words, value));
+    let tokens = select(vec![
+        vec!["next", "cursor"],
+        vec!["next", "page", "token"],
+        vec!["continuation", "token"],
+        vec!["next", "marker"],
+        vec!["next", "key"],
+    ])
+    .prop_map(|words| (words, json!("opaque==")));
+    let counts = select(vec![
+        vec!["total"],
+        vec!["total", "count"],
+        vec!["total", "results"],
+        vec!["count"],
+    ])
+    .prop_map(|words| (words, json!("45.0")));
+    let fact = prop_oneof![flag, tokens, counts];
+    let containers = select(vec![
+        "meta",
+        "pagination",
+        "paging",
+        "response",
+        "body",
+        "info",
+        "page",
+    ]);
+    let depth = proptest::collection::vec(containers, 0..5);
+    let style = 0..3usize;
+    let noise = proptest::collection::btree_map("[a-z]{1,8}", any::<u32>(), 0..4);
+    let place = 0..3usize;
+    (fact, depth, style, noise, place).prop_map(|((words, value), depth, style, noise, place)| {
+        let name = styles(&words)[style.min(styles(&words).len() - 1)].clone();
+        let mut body = page_with(&depth, &name, value.clone());
+        for (key, n) in noise {
+            body[format!("x{key}")] = json!(n);
+        }
+        match place {
+            // In a header: `X-` and the name in kebab case.
+            1 => {
+                let header = format!("X-{}", words.join("-"));
+                let text = match &value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                response(
+                    "http://h/x?limit=10",
+                    json!({"data": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}),
+                )
+                .header_owned(&header, &text)
+            }
+            _ => response("http://h/x?limit=10", body),
+        }
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+    #[test]
+    fn a_response_that_says_more_never_ends_a_walk(page in says_more()) {
+        for strategy in [Strategy::auto(), Strategy::link_header(), Strategy::page_number("page")] {
+            let decision = decide(&page, strategy.clone());
+            proptest::prop_assert_ne!(decision, Decision::End, "{} under {}", page.body, strategy);
+        }
+    }
+}
