@@ -51,6 +51,32 @@ pub(crate) fn more_evidence(page: &PageView<'_>) -> Option<(String, String)> {
     None
 }
 
+/// A page number or position the response echoes that is not the one the
+/// request sent (under the same name): the API did not understand the
+/// request, so the page is neither the one asked for nor the end.
+pub(crate) fn contradiction(page: &PageView<'_>) -> Option<String> {
+    page.facts.all.iter().find_map(|fact| {
+        let (Says::Count(Count::Page | Count::Position, echoed), false) =
+            (&fact.says, fact.in_header())
+        else {
+            return None;
+        };
+        let (name, sent) = page
+            .request
+            .url()
+            .query_pairs()
+            .find(|(name, _)| same_name(name, &fact.key))?;
+        let sent: u64 = sent.trim().parse().ok()?;
+        (sent != *echoed).then(|| {
+            format!(
+                "the request sent {name}={sent}, but {} is {echoed}: the API did not \
+                 understand the request",
+                fact.place
+            )
+        })
+    })
+}
+
 /// A way forward of the page that no rule read, unless it only repeats
 /// what the request sent.
 fn unread_way_forward<'p>(page: &'p PageView<'_>) -> Option<&'p Fact<'p>> {

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::end::contradiction;
 use super::facts::Count;
 pub(crate) use super::step::{Next, Problem};
 use super::step::{continue_with, empty_too_soon, follow, follow_url, invalid, keyset, link_next};
@@ -16,6 +17,12 @@ use crate::custom::{CustomRule, PageResponse};
 use crate::strategy::{Kind, Strategy, Target, Token, TokenAt};
 
 pub(crate) fn next_step(strategy: &Strategy, page: &PageView<'_>) -> Result<Next, Problem> {
+    if let Some(evidence) = contradiction(page) {
+        return Err(Problem::MoreButNotFound {
+            evidence,
+            hint: "check the parameter's name and value, or choose a Strategy explicitly".into(),
+        });
+    }
     // Flags that contradict each other end no walk: they are an error.
     let has_more = match auto::says_last(page)? {
         true => Some(false),

@@ -207,3 +207,25 @@ fn a_page_that_says_more_never_ends_a_walk_with_success() {
         }
     }
 }
+
+#[test]
+fn an_object_without_the_items_key_is_an_empty_page_unless_a_fact_says_more() {
+    // Protobuf JSON (Google APIs) leaves an empty array out.
+    let server = Fixture::start();
+    server.route("/proto", |request| {
+        let token = request.query.iter().find(|(k, _)| k == "pageToken");
+        Reply::json(match token.map(|(_, v)| v.as_str()) {
+            None => json!({"items": [{"id": 1}, {"id": 2}], "nextPageToken": "t2"}),
+            Some("t2") => json!({"nextPageToken": "t3"}),
+            Some("t3") => json!({"items": [{"id": 3}], "nextPageToken": "t4"}),
+            _ => json!({}),
+        })
+    });
+    let ids: Vec<u64> = server
+        .paginator("/proto")
+        .items::<Value>()
+        .map(|item| item.expect("no error")["id"].as_u64().expect("an id"))
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(server.request_count(), 4);
+}

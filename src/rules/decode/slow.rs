@@ -19,9 +19,12 @@ pub(super) fn decode<C: Batch>(
     skip: usize,
 ) -> Result<Decoded<C>, DecodeError> {
     let mut envelope: Value = serde_json::from_slice(body).map_err(DecodeError::Syntax)?;
-    let pointer = locate(&mut envelope, at)?;
+    let (pointer, omitted) = locate(&mut envelope, at)?;
     // The body parsed as a whole, so its parts parse too.
-    let found = raw_items(body, &pointer).map_err(DecodeError::Syntax)?;
+    let found = match omitted {
+        true => Vec::new(),
+        false => raw_items(body, &pointer).map_err(DecodeError::Syntax)?,
+    };
     let last_item = match found.last() {
         Some(raw) => Some(serde_json::from_str(raw.get()).map_err(DecodeError::Syntax)?),
         None => None,
@@ -42,7 +45,9 @@ pub(super) fn decode<C: Batch>(
 
 /// Where the items are in `envelope`, which is left without them: the key
 /// stays, with an empty array, as on the fast paths (`Null` for a root array).
-fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> {
+/// The second value says the items' key was left out (see [`omitted`]).
+fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<(String, bool), DecodeError> {
+    let mut left_out = false;
     let pointer = match at {
         ItemsAt::User(pointer) if !pointer.is_empty() && !pointer.starts_with('/') => {
             let found =
@@ -53,9 +58,19 @@ fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> 
             });
         }
         ItemsAt::User(pointer) => pointer.to_owned(),
-        ItemsAt::Learned(_) | ItemsAt::Detect => {
-            shape::find_items(envelope).map_err(DecodeError::ItemsNotFound)?
-        }
+        ItemsAt::Detect => shape::find_items(envelope).map_err(DecodeError::ItemsNotFound)?,
+        ItemsAt::Learned(learned) => match shape::find_items(envelope) {
+            Ok(pointer) => pointer,
+            // Protobuf JSON leaves an empty array out: where the items were
+            // on earlier pages, an object without their key has none.
+            Err(keys) => match omitted(envelope, learned) {
+                true => {
+                    left_out = true;
+                    learned.to_owned()
+                }
+                false => return Err(DecodeError::ItemsNotFound(keys)),
+            },
+        },
     };
     let array =
         json_pointer::split_each(&pointer).map_or_else(|| pointer.clone(), |(array, _)| array);
@@ -73,7 +88,26 @@ fn locate(envelope: &mut Value, at: ItemsAt<'_>) -> Result<String, DecodeError> 
     if array.is_empty() {
         *envelope = Value::Null;
     }
-    Ok(pointer)
+    Ok((pointer, left_out))
+}
+
+/// Whether the object that held the items at `pointer` is there without
+/// their key; if so, the key gets an empty array.
+fn omitted(envelope: &mut Value, pointer: &str) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    if pointer.contains('*') {
+        return false;
+    }
+    let key = json_pointer::tokens(&format!("/{key}")).and_then(|mut keys| keys.pop());
+    match (envelope.pointer_mut(parent), key) {
+        (Some(Value::Object(object)), Some(key)) if !object.contains_key(&key) => {
+            object.insert(key, Value::Array(Vec::new()));
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The items at `pointer` in `body` (each element of the array, or the value

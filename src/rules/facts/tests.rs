@@ -346,6 +346,27 @@ fn an_explicit_strategy_whose_signal_is_absent_fails_where_facts_say_more() {
             "{body}"
         );
     }
+    // A page that echoes another page or position than the one sent: the
+    // request was not understood, neither the page asked for nor the end.
+    for (url, body) in [
+        (
+            "http://h/x?page=3",
+            json!({"data": [1], "page": 1, "total_pages": 3}),
+        ),
+        (
+            "http://h/x?offset=20",
+            json!({"data": [1], "offset": 0, "total": 21}),
+        ),
+    ] {
+        for strategy in [
+            Strategy::auto(),
+            Strategy::page_number("page"),
+            Strategy::offset("offset"),
+        ] {
+            let page = response(url, body.clone()).seen(21);
+            assert_eq!(decide(&page, strategy), Decision::More, "{url} {body}");
+        }
+    }
     // A strategy's own end signal is trusted.
     let page = response(
         "http://h/x",
