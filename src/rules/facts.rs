@@ -79,12 +79,18 @@ const WORDS: &[&str] = &[
     "rel relation cursors starting data embedded",
 ];
 
-/// `chunk` as a word of [`WORDS`].
+/// `chunk` as a word of [`WORDS`]. Every key and header of every page is
+/// asked, so the words are hashed once.
 fn word(chunk: &str) -> Option<&'static str> {
-    WORDS
-        .iter()
-        .flat_map(|group| group.split_whitespace())
-        .find(|word| *word == chunk)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        WORDS
+            .iter()
+            .flat_map(|group| group.split_whitespace())
+            .collect()
+    });
+    set.get(chunk).copied()
 }
 
 /// A name split into words: the known ones, after any vendor prefix.
@@ -100,25 +106,24 @@ impl Words {
     /// The words of `name`; `header` allows any vendor prefix (`X-WP-`).
     pub(crate) fn of(name: &str, header: bool) -> Words {
         let mut words = Words::default();
-        let mut known_yet = false;
-        for chunk in chunks(name) {
+        each_chunk(name, |chunk| {
             let mut buffer = [0u8; 40];
-            let Some(lower) = lowered(chunk, &mut buffer) else {
-                words.unknown = true;
-                continue;
-            };
             let before = words.len;
-            if !words.push_segmented(lower) {
-                let prefix = !known_yet
-                    && (header || BODY_PREFIXES.split_whitespace().any(|word| word == lower));
-                if !prefix {
-                    words.unknown = true;
+            match lowered(chunk, &mut buffer) {
+                Some(lower) if words.push_segmented(lower) => return true,
+                // A vendor's prefix (`X-`, `x-ms-`, `@odata.`) before any word.
+                Some(lower)
+                    if before == 0
+                        && (header || BODY_PREFIXES.split_whitespace().any(|w| w == lower)) =>
+                {
+                    words.len = 0;
+                    return true;
                 }
-                words.len = before;
-                continue;
+                _ => {}
             }
-            known_yet = true;
-        }
+            words.unknown = true;
+            false
+        });
         words
     }
 
@@ -140,15 +145,12 @@ impl Words {
             return self.push(word);
         }
         // The longest known word first, then the rest, covering the chunk whole.
-        let mut longest: Vec<&'static str> = WORDS
-            .iter()
-            .flat_map(|group| group.split_whitespace())
-            .filter(|word| word.len() > 1 && chunk.starts_with(word) && word.len() < chunk.len())
-            .collect();
-        longest.sort_by_key(|word| std::cmp::Reverse(word.len()));
-        for word in longest {
+        for end in (2..chunk.len()).rev() {
+            let Some(word) = word(&chunk[..end]) else {
+                continue;
+            };
             let mark = self.len;
-            if self.push(word) && self.push_segmented(&chunk[word.len()..]) {
+            if self.push(word) && self.push_segmented(&chunk[end..]) {
                 return true;
             }
             self.len = mark;
@@ -184,36 +186,40 @@ impl Words {
     }
 }
 
-/// `name` cut at separators, at lower-to-upper case changes (`nextPage`)
-/// and before the last capital of a run (`XMLHttp` → `XML`, `Http`). Only
-/// ASCII letters and digits make chunks.
-fn chunks(name: &str) -> impl Iterator<Item = &[u8]> {
+/// Calls `each` with `name` cut at separators, at lower-to-upper case
+/// changes (`nextPage`) and before the last capital of a run (`XMLHttp` →
+/// `XML`, `Http`), until it returns false. Only ASCII letters and digits
+/// make chunks.
+fn each_chunk(name: &str, mut each: impl FnMut(&[u8]) -> bool) {
     let bytes = name.as_bytes();
     let mut start = 0;
-    let mut cuts = Vec::new();
-    for i in 0..bytes.len() {
-        let c = bytes[i];
-        if !c.is_ascii_alphanumeric() {
-            cuts.push((start, i));
-            start = i + 1;
-            continue;
-        }
-        if i > start {
-            let prev = bytes[i - 1];
-            let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-            let camel = prev.is_ascii_lowercase() && c.is_ascii_uppercase();
-            let run_end = prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower;
-            let digits = prev.is_ascii_digit() != c.is_ascii_digit();
-            if camel || run_end || digits {
-                cuts.push((start, i));
-                start = i;
+    for i in 0..=bytes.len() {
+        let cut = match bytes.get(i) {
+            None => true,
+            Some(c) if !c.is_ascii_alphanumeric() => true,
+            Some(&c) if i > start => {
+                let prev = bytes[i - 1];
+                let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let camel = prev.is_ascii_lowercase() && c.is_ascii_uppercase();
+                let run_end = prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower;
+                let digits = prev.is_ascii_digit() != c.is_ascii_digit();
+                if (camel || run_end || digits) && !each(&bytes[start..i]) {
+                    return;
+                }
+                if camel || run_end || digits {
+                    start = i;
+                }
+                false
             }
+            Some(_) => false,
+        };
+        if cut {
+            if i > start && !each(&bytes[start..i]) {
+                return;
+            }
+            start = i + 1;
         }
     }
-    cuts.push((start, bytes.len()));
-    cuts.into_iter()
-        .filter(|(from, to)| to > from)
-        .map(move |(from, to)| &bytes[from..to])
 }
 
 /// `chunk` in lower case, in `buffer`; `None` when too long.

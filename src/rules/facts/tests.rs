@@ -387,7 +387,7 @@ fn names_split_into_words_whatever_their_style() {
     assert_eq!(words("x-ms-continuationtoken", true), "continuation token");
     assert_eq!(words("@odata.nextLink", false), "next link");
     assert_eq!(words("nbHits", false), "nb hits");
-    assert_eq!(words("HTTPNextURL", false), "next url");
+    assert_eq!(words("HTTPNextURL", true), "next url");
     assert!(!Words::of("total_amount", false).known());
     assert!(!Words::of("X-RateLimit-Limit", true).known());
     assert!(Words::of("X-WP-TotalPages", true).known());
