@@ -1,6 +1,5 @@
 //! What went wrong: the kinds of [`Error`](crate::Error), each with its details.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::text::{escape, redact};
@@ -15,14 +14,16 @@ use crate::text::{escape, redact};
 /// underlying error, if any, is its [`source`](std::error::Error::source).
 /// Text a server sent (a body excerpt, a key, a link) is kept as it came and
 /// escaped only when displayed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The start URL, or a URL built from it, is not a valid absolute URL;
     /// the source says why.
+    #[error("invalid URL")]
     InvalidUrl,
 
     /// The URL's scheme is neither `http` nor `https`.
+    #[error("unsupported scheme \"{}\" (only http and https)", escape(.scheme))]
     #[non_exhaustive]
     UnsupportedScheme {
         /// Its scheme.
@@ -30,6 +31,7 @@ pub enum ErrorKind {
     },
 
     /// The server answered with an error status (after any retries).
+    #[error("HTTP {status}{}", said(.body))]
     #[non_exhaustive]
     Status {
         /// The HTTP status code.
@@ -40,14 +42,17 @@ pub enum ErrorKind {
 
     /// The request could not be sent or the response not read (after any
     /// retries); the source says why.
+    #[error("request failed")]
     Transport,
 
     /// The request timed out (after any retries); the source says which
     /// phase.
+    #[error("timed out")]
     Timeout,
 
     /// The response body is larger than
     /// [`max_body_size`](crate::Paginator::max_body_size).
+    #[error("response body exceeds the limit of {limit} bytes")]
     #[non_exhaustive]
     BodyTooLarge {
         /// The limit, in bytes.
@@ -56,6 +61,7 @@ pub enum ErrorKind {
 
     /// The body is not JSON at all: the server probably sent an HTML page or
     /// plain text. The source is the parse error.
+    #[error("body is not JSON (Content-Type: {})", escape(.content_type.as_deref().unwrap_or("none")))]
     #[non_exhaustive]
     NotJson {
         /// The `Content-Type` the server sent, if any.
@@ -64,6 +70,7 @@ pub enum ErrorKind {
 
     /// The body claims to be JSON but does not parse; the source has the
     /// line and column.
+    #[error("invalid JSON")]
     Json,
 
     /// The server answered `200` but its body says the request failed
@@ -71,6 +78,7 @@ pub enum ErrorKind {
     /// a `message` with a failing `status` or `code`), after retries when it
     /// names a rate limit. The rule is documented with
     /// [`Paginator::items_at`](crate::Paginator::items_at).
+    #[error("the API says the request failed: {}", escape(.message))]
     #[non_exhaustive]
     ApiError {
         /// What the server said, in its own words.
@@ -78,6 +86,7 @@ pub enum ErrorKind {
     },
 
     /// No array of items was found in the body.
+    #[error("no items array found (top-level keys: {}); set its location with Paginator::items_at(\"/key\")", escape(&.keys.join(", ")))]
     #[non_exhaustive]
     ItemsNotFound {
         /// The top-level keys of the body, to help choose a pointer.
@@ -86,6 +95,7 @@ pub enum ErrorKind {
 
     /// The pointer given to [`items_at`](crate::Paginator::items_at) does
     /// not lead to an array.
+    #[error("items_at(\"{}\") {}", escape(.pointer), escape(.found))]
     #[non_exhaustive]
     ItemsPointer {
         /// The JSON pointer.
@@ -96,6 +106,7 @@ pub enum ErrorKind {
 
     /// One item does not deserialize into the requested type; the source is
     /// the deserialization error.
+    #[error("item {index} does not match the requested type")]
     #[non_exhaustive]
     Item {
         /// Index of the item within its page, 0-based.
@@ -107,6 +118,7 @@ pub enum ErrorKind {
 
     /// The response says more pages exist, but no way to request them was
     /// found.
+    #[error("the response says there are more pages ({}) but no next page was found; {}", escape(.evidence), escape(.hint))]
     #[non_exhaustive]
     NextNotFound {
         /// What in the response says there is more.
@@ -116,6 +128,7 @@ pub enum ErrorKind {
     },
 
     /// The [`credentials`](crate::Paginator::credentials) callback failed.
+    #[error("the credentials callback failed: {}", escape(.message))]
     #[non_exhaustive]
     Credentials {
         /// The callback's message.
@@ -123,6 +136,7 @@ pub enum ErrorKind {
     },
 
     /// A [`Strategy::custom`](crate::Strategy::custom) rule failed the walk.
+    #[error("the custom strategy failed: {}", escape(.message))]
     #[non_exhaustive]
     CustomStrategy {
         /// The rule's message.
@@ -130,6 +144,7 @@ pub enum ErrorKind {
     },
 
     /// A next-page URL or cursor was found but is unusable.
+    #[error("invalid next page \"{}\": {}", escape(&redact(.next)), escape(.reason))]
     #[non_exhaustive]
     InvalidNext {
         /// The offending value, as found.
@@ -140,6 +155,7 @@ pub enum ErrorKind {
 
     /// A next link or redirect leads to another origin and
     /// [`allow_cross_origin`](crate::Paginator::allow_cross_origin) is off.
+    #[error("refusing to follow {} to another origin (enable allow_cross_origin to follow it without credentials)", escape(.target))]
     #[non_exhaustive]
     CrossOrigin {
         /// Where the link or redirect leads.
@@ -147,6 +163,7 @@ pub enum ErrorKind {
     },
 
     /// A next link or redirect would go from `https` to plain `http`.
+    #[error("refusing to follow {}: downgrade from https to http", escape(.target))]
     #[non_exhaustive]
     Downgrade {
         /// Where the link or redirect leads.
@@ -154,6 +171,7 @@ pub enum ErrorKind {
     },
 
     /// Too many redirects for one request.
+    #[error("more than {limit} redirects")]
     #[non_exhaustive]
     TooManyRedirects {
         /// The limit.
@@ -162,6 +180,7 @@ pub enum ErrorKind {
 
     /// The next request is one this walk already sent: following it would
     /// loop.
+    #[error("next page {} was already fetched as page {first_page}; the API is looping", escape(.next))]
     #[non_exhaustive]
     Loop {
         /// The repeated request.
@@ -173,6 +192,7 @@ pub enum ErrorKind {
     /// The page's items are, text for text, those of the page before: the
     /// server serves the same page again under another request (a next link
     /// with a changing timestamp, a page number it ignores).
+    #[error("the same items as page {first_page}: the API serves the same page again{}", .hint.as_ref().map_or(String::new(), |hint| format!("; {}", escape(hint))))]
     #[non_exhaustive]
     RepeatedPage {
         /// The number of the page it repeats.
@@ -183,6 +203,7 @@ pub enum ErrorKind {
     },
 
     /// Too many pages in a row were empty while still pointing to a next page.
+    #[error("{count} empty pages in a row, each pointing to another; giving up")]
     #[non_exhaustive]
     TooManyEmptyPages {
         /// How many empty pages were seen in a row.
@@ -191,6 +212,7 @@ pub enum ErrorKind {
 
     /// The server asked to wait longer than the
     /// [`RetryPolicy`](crate::RetryPolicy) allows.
+    #[error("server asks to wait {wait:?}, more than the allowed {max_wait:?}")]
     #[non_exhaustive]
     WaitTooLong {
         /// How long the server asked to wait.
@@ -200,6 +222,7 @@ pub enum ErrorKind {
     },
 
     /// A checkpoint could not be used.
+    #[error("invalid checkpoint: {}", escape(.reason))]
     #[non_exhaustive]
     Checkpoint {
         /// What is wrong with it.
@@ -207,116 +230,10 @@ pub enum ErrorKind {
     },
 }
 
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // What went wrong with the exchange itself; what a response said is below.
-        match self {
-            ErrorKind::InvalidUrl => f.write_str("invalid URL"),
-            ErrorKind::UnsupportedScheme { scheme } => write!(
-                f,
-                "unsupported scheme \"{}\" (only http and https)",
-                escape(scheme)
-            ),
-            ErrorKind::Status { status, body } => match body.trim() {
-                "" => write!(f, "HTTP {status}"),
-                body => write!(f, "HTTP {status}: {}", escape(body)),
-            },
-            ErrorKind::Transport => f.write_str("request failed"),
-            ErrorKind::Timeout => f.write_str("timed out"),
-            ErrorKind::BodyTooLarge { limit } => {
-                write!(f, "response body exceeds the limit of {limit} bytes")
-            }
-            ErrorKind::CrossOrigin { target } => write!(
-                f,
-                "refusing to follow {} to another origin \
-                 (enable allow_cross_origin to follow it without credentials)",
-                escape(target)
-            ),
-            ErrorKind::Downgrade { target } => write!(
-                f,
-                "refusing to follow {}: downgrade from https to http",
-                escape(target)
-            ),
-            ErrorKind::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
-            ErrorKind::WaitTooLong { wait, max_wait } => write!(
-                f,
-                "server asks to wait {wait:?}, more than the allowed {max_wait:?}"
-            ),
-            other => other.fmt_content(f),
-        }
-    }
-}
-
-impl ErrorKind {
-    /// The kinds about what a response said, and where the walk could not go.
-    fn fmt_content(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ErrorKind::NotJson { content_type } => write!(
-                f,
-                "body is not JSON (Content-Type: {})",
-                escape(content_type.as_deref().unwrap_or("none"))
-            ),
-            ErrorKind::Json => f.write_str("invalid JSON"),
-            ErrorKind::ApiError { message } => {
-                write!(f, "the API says the request failed: {}", escape(message))
-            }
-            ErrorKind::ItemsNotFound { keys } => write!(
-                f,
-                "no items array found (top-level keys: {}); \
-                 set its location with Paginator::items_at(\"/key\")",
-                escape(&keys.join(", "))
-            ),
-            ErrorKind::ItemsPointer { pointer, found } => {
-                write!(f, "items_at(\"{}\") {}", escape(pointer), escape(found))
-            }
-            ErrorKind::Item { index, .. } => {
-                write!(f, "item {index} does not match the requested type")
-            }
-            ErrorKind::NextNotFound { evidence, hint } => write!(
-                f,
-                "the response says there are more pages ({}) but no next page was found; {}",
-                escape(evidence),
-                escape(hint)
-            ),
-            ErrorKind::InvalidNext { next, reason } => write!(
-                f,
-                "invalid next page \"{}\": {}",
-                escape(&redact(next)),
-                escape(reason)
-            ),
-            other => other.fmt_walk(f),
-        }
-    }
-
-    /// The kinds about the walk itself: loops, checkpoints, the user's callbacks.
-    fn fmt_walk(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ErrorKind::Credentials { message } => {
-                write!(f, "the credentials callback failed: {}", escape(message))
-            }
-            ErrorKind::CustomStrategy { message } => {
-                write!(f, "the custom strategy failed: {}", escape(message))
-            }
-            ErrorKind::Loop { next, first_page } => write!(
-                f,
-                "next page {} was already fetched as page {first_page}; the API is looping",
-                escape(next)
-            ),
-            ErrorKind::RepeatedPage { first_page, hint } => write!(
-                f,
-                "the same items as page {first_page}: the API serves the same page again{}",
-                hint.as_ref()
-                    .map_or(String::new(), |hint| format!("; {}", escape(hint)))
-            ),
-            ErrorKind::TooManyEmptyPages { count } => write!(
-                f,
-                "{count} empty pages in a row, each pointing to another; giving up"
-            ),
-            ErrorKind::Checkpoint { reason } => {
-                write!(f, "invalid checkpoint: {}", escape(reason))
-            }
-            // Every other kind is written by `fmt`.
-            other => write!(f, "{other:?}"),
-        }
+/// A body after a colon, when there is one.
+fn said(body: &str) -> String {
+    match body.trim() {
+        "" => String::new(),
+        body => format!(": {}", escape(body)),
     }
 }

@@ -80,17 +80,19 @@ const WORDS: &[&str] = &[
 ];
 
 /// `chunk` as a word of [`WORDS`]. Every key and header of every page is
-/// asked, so the words are hashed once.
+/// asked, so the words are sorted once and searched by halves.
 fn word(chunk: &str) -> Option<&'static str> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    let set = SET.get_or_init(|| {
-        WORDS
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut words: Vec<&'static str> = WORDS
             .iter()
             .flat_map(|group| group.split_whitespace())
-            .collect()
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
     });
-    set.get(chunk).copied()
+    sorted.binary_search(&chunk).ok().map(|index| sorted[index])
 }
 
 /// A name split into words: the known ones, after any vendor prefix.
