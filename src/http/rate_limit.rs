@@ -10,16 +10,38 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::HeaderMap;
 use http::header::RETRY_AFTER;
 
-/// Parses a `Retry-After` value: delta-seconds (`120`), the forms real servers
-/// send (`1.5`, `30s`, ` 2 `), or an HTTP-date relative to `now` (a date in the
-/// past means no wait). `None` when unparseable or negative.
+/// Parses a `Retry-After` value: delay-seconds (`120`, HTTP's `1*DIGIT`),
+/// the forms real servers send (`1.5`, `30s`, ` 2 `), or an HTTP-date
+/// relative to `now` (a date in the past means no wait). Digits too many to
+/// hold are the longest wait, never none. `None` for anything else (`1e3`,
+/// `-5`, `soon`): not a number of seconds, so backed off from as a
+/// response without one, and logged.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Some(secs) = parse_seconds(value.strip_suffix('s').unwrap_or(value)) {
-        return Some(seconds(secs));
+    if let Some(wait) = delay_seconds(value.strip_suffix('s').unwrap_or(value)) {
+        return Some(wait);
     }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+    match httpdate::parse_http_date(value) {
+        Ok(date) => Some(date.duration_since(now).unwrap_or(Duration::ZERO)),
+        Err(_) => {
+            log::warn!("Retry-After: {value:?} is not a number of seconds nor a date; ignored");
+            None
+        }
+    }
+}
+
+/// `120` or `1.5`: digits, with a fraction after a dot.
+fn delay_seconds(value: &str) -> Option<Duration> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |text: &str| text.bytes().all(|byte| byte.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || value.ends_with('.') {
+        return None;
+    }
+    let Ok(secs) = whole.parse::<u64>() else {
+        return Some(Duration::MAX);
+    };
+    let nanos = format!("{fraction:0<9}")[..9].parse().unwrap_or(0);
+    Some(Duration::new(secs, 0).saturating_add(Duration::from_nanos(nanos)))
 }
 
 /// How long to wait before the next request because the server says the quota
@@ -199,6 +221,7 @@ mod tests {
             ("0", secs(0)),
             ("1.5", Some(Duration::from_millis(1500))),
             ("99999999999999999999999", Some(Duration::MAX)),
+            (&"9".repeat(400), Some(Duration::MAX)),
             (&future, secs(90)),
             (&past, secs(0)),
         ] {
@@ -208,7 +231,7 @@ mod tests {
 
     #[test]
     fn retry_after_garbage() {
-        for value in ["soon", "-5", "NaN", "inf", "1e400", "", " ", "1.2.3"] {
+        for value in ["soon", "-5", "NaN", "inf", "1e400", "1e3", "", " ", "1.2.3", "1."] {
             assert_eq!(parse_retry_after(value, now()), None, "{value:?}");
         }
     }
