@@ -394,6 +394,14 @@ impl Paginator {
     fn into_settings(self) -> Settings {
         let cancelled = Arc::new(AtomicBool::new(false));
         let waits = Arc::new(Waits::default());
+        let bad_header = self
+            .headers
+            .iter()
+            .find(|(name, value)| {
+                http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                    || http::HeaderValue::from_str(value).is_err()
+            })
+            .map(|(name, _)| name.clone());
         let client = Client {
             agent_is_ours: self.agent.is_none(),
             agent: self
@@ -419,6 +427,7 @@ impl Paginator {
         };
         Settings {
             start: self.start,
+            bad_header,
             method,
             body: self.body,
             items_at: self.items_at,

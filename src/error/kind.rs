@@ -17,6 +17,16 @@ use crate::text::{escape, redact};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
+    /// A header given to [`Paginator::header`](crate::Paginator::header)
+    /// has a name or a value that HTTP cannot carry (a space in the name, a
+    /// line break in the value); no request was sent.
+    #[error("header {} cannot be sent: its name or value is not valid HTTP", escape(.name))]
+    #[non_exhaustive]
+    InvalidHeader {
+        /// The header's name (never its value, which may be a secret).
+        name: String,
+    },
+
     /// The start URL, or a URL built from it, is not a valid absolute URL;
     /// the source says why.
     #[error("invalid URL")]

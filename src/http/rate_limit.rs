@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn retry_after_garbage() {
-        for value in ["soon", "-5", "NaN", "inf", "1e400", "1e3", "", " ", "1.2.3", "1."] {
+        for value in [
+            "soon", "-5", "NaN", "inf", "1e400", "1e3", "", " ", "1.2.3", "1.",
+        ] {
             assert_eq!(parse_retry_after(value, now()), None, "{value:?}");
         }
     }

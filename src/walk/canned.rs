@@ -81,6 +81,7 @@ impl Canned {
     /// Settings for a walk from `start` with `strategy` over these replies.
     pub(crate) fn settings(self, start: &str, strategy: Strategy) -> Settings {
         Settings {
+            bad_header: None,
             start: start.to_owned(),
             method: Method::GET,
             body: None,

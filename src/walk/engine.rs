@@ -113,6 +113,10 @@ impl Walk {
     /// Parses the start URL and moves to the checkpoint to resume from, if any.
     fn prepare(&mut self) -> Result<(), Error> {
         let text = &self.settings.start;
+        if let Some(name) = &self.settings.bad_header {
+            let name = name.clone();
+            return Err(Error::new(ErrorKind::InvalidHeader { name }).at(1, text));
+        }
         let start = Url::parse(text).map_err(|source| {
             Error::new(ErrorKind::InvalidUrl)
                 .for_url(text)

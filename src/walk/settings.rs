@@ -14,6 +14,9 @@ use crate::{Checkpoint, Strategy};
 pub(crate) struct Settings {
     /// The start URL as given; parsed (and reported if bad) by the walk.
     pub start: String,
+    /// The name of a header given to `Paginator::header` that cannot be
+    /// sent (a bad name or value), reported before any request.
+    pub bad_header: Option<String>,
     pub method: Method,
     pub body: Option<Value>,
     pub items_at: Option<String>,

@@ -36,12 +36,15 @@ fn user_headers_and_accept_reach_every_request() {
 #[test]
 fn a_users_accept_header_replaces_the_default() {
     let server = Fixture::start();
-    let _ = server
+    let walked: Result<Vec<Value>, _> = server
         .paginator("/jsonapi/articles")
         .header("Accept", "application/vnd.api+json")
         .items::<Value>()
-        .count();
-    for request in server.requests() {
+        .collect();
+    assert!(!walked.expect("a walk").is_empty());
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    for request in requests {
         let accepts: Vec<&str> = request
             .headers
             .iter()
@@ -100,7 +103,15 @@ fn an_invalid_header_is_an_error_before_any_request() {
             .header(name, value)
             .items::<Value>();
         match items.next() {
-            Some(Err(error)) => assert_eq!(error.page(), Some(1), "{name:?}: {error}"),
+            Some(Err(error)) => {
+                assert_eq!(error.page(), Some(1), "{name:?}: {error}");
+                // Its own kind, naming the header, never its value.
+                assert!(
+                    matches!(error.kind(), ErrorKind::InvalidHeader { name: named, .. } if named == name),
+                    "{name:?}: {error}"
+                );
+                assert!(!error.to_string().contains("a\r\nb"), "{error}");
+            }
             other => panic!("{name:?}: expected an error, got {other:?}"),
         }
         assert!(items.next().is_none());
