@@ -78,77 +78,82 @@ fn redact_pairs(pairs: &str) -> String {
         .join("&")
 }
 
-/// Names of query parameters that carry credentials, compared without case
-/// and with `-` read as `_`.
-const SECRET_NAMES: &[&str] = &[
-    "key",
-    "api_key",
-    "apikey",
-    "hapikey",
-    "token",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "auth",
-    "auth_token",
-    "authorization",
-    "client_secret",
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "signature",
-    "sig",
-    "jwt",
-    "session",
-    "sessionid",
-    "private_token",
-    "x_amz_signature",
-    "x_amz_credential",
-    "x_amz_security_token",
-];
+/// Words that make a name a credential's, wherever they stand
+/// (`X-Amz-Signature`, `client_secret`, `sessionId`, `my_passphrase`).
+const SECRET_WORDS: &str = "secret password passwd pwd passphrase pass credential credentials \
+    bearer signature sig jwt session sessionid auth authorization apikey hapikey private";
 
-/// Endings of credential names (`github_token`, `app_secret`, `user_password`).
-const SECRET_SUFFIXES: &[&str] = &["_token", "_secret", "_password", "_key", "_signature"];
+/// Words that make a name a credential's at its end (`access_token`,
+/// `apiKey`, `X-Api-Key`), unless a pagination word is in it too
+/// (`pageToken`, `continuationToken`, `cursor_key`).
+const SECRET_ENDS: &str = "token key";
 
-/// Words that mark a pagination parameter, whose value is not a credential
-/// (`pageToken`, `next_page_token`, `continuationToken`, `cursor_key`).
-const PAGINATION_WORDS: &[&str] = &["page", "cursor", "continu", "next", "offset", "after"];
+/// Words that mark a pagination parameter.
+const PAGINATION_WORDS: &str = "page cursor continuation continue next offset after sync";
 
-/// Whether a query parameter called `name` (still percent-encoded) looks
-/// like a credential.
+/// Whether a query parameter, header or body field called `name` (a query
+/// name still percent-encoded) looks like a credential, by its words in
+/// any case style. OAuth's `code` is one too.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let decoded: String = form_urlencoded::parse(name.as_bytes())
         .next()
         .map(|(key, _)| key.into_owned())
         .unwrap_or_default();
-    let name = snake_case(&decoded);
-    // Endings no pagination parameter has: always a credential.
-    const STRONG: &[&str] = &["_secret", "_password", "_signature", "api_key", "apikey"];
-    if SECRET_NAMES.contains(&name.as_str()) || STRONG.iter().any(|end| name.ends_with(end)) {
+    let mut words = Vec::new();
+    each_chunk(&decoded, |chunk| {
+        words.push(String::from_utf8_lossy(chunk).to_ascii_lowercase());
+        true
+    });
+    let has = |list: &str| {
+        words
+            .iter()
+            .any(|word| list.split_whitespace().any(|w| w == word))
+    };
+    // `api_key`, `X-Api-Key`, `next_api_key` are keys whatever stands before.
+    let api_key = words.concat().contains("apikey");
+    if has(SECRET_WORDS) || api_key || decoded.eq_ignore_ascii_case("code") {
         return true;
     }
-    if PAGINATION_WORDS.iter().any(|word| name.contains(word)) {
-        return false;
-    }
-    SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+    let ends_secret = words
+        .last()
+        .is_some_and(|last| SECRET_ENDS.split_whitespace().any(|w| w == last));
+    ends_secret && !has(PAGINATION_WORDS)
 }
 
-/// `accessToken`, `access-token` and `ACCESS_TOKEN` as `access_token`.
-fn snake_case(name: &str) -> String {
-    let mut snake = String::with_capacity(name.len() + 4);
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            snake.push('_');
+/// Calls `each` with `name` cut at separators, at lower-to-upper case
+/// changes (`nextPage`) and before the last capital of a run (`XMLHttp` →
+/// `XML`, `Http`), until it returns false. Only ASCII letters and digits
+/// make chunks.
+pub(crate) fn each_chunk(name: &str, mut each: impl FnMut(&[u8]) -> bool) {
+    let bytes = name.as_bytes();
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        let cut = match bytes.get(i) {
+            None => true,
+            Some(c) if !c.is_ascii_alphanumeric() => true,
+            Some(&c) if i > start => {
+                let prev = bytes[i - 1];
+                let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let camel = prev.is_ascii_lowercase() && c.is_ascii_uppercase();
+                let run_end = prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower;
+                let digits = prev.is_ascii_digit() != c.is_ascii_digit();
+                if (camel || run_end || digits) && !each(&bytes[start..i]) {
+                    return;
+                }
+                if camel || run_end || digits {
+                    start = i;
+                }
+                false
+            }
+            Some(_) => false,
+        };
+        if cut {
+            if i > start && !each(&bytes[start..i]) {
+                return;
+            }
+            start = i + 1;
         }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        snake.push(match c {
-            '-' => '_',
-            c => c.to_ascii_lowercase(),
-        });
     }
-    snake
 }
 
 /// `text` with every control character (ESC, newlines, DEL, C1 codes)
@@ -212,6 +217,10 @@ mod tests {
                 "http://h/x?accessToken=***&authToken=***&clientSecret=***&sessionToken=***&next_api_key=***",
             ),
             ("not a url?password=x", "not a url?password=***"),
+            (
+                "http://h/x?passphrase=a&code=b&bearer=c&credentials=d&pass=e&secret_key=f&private_key=g&session=h&X-Amz-Signature=i&api-key=j&refreshToken=k&country_code=us",
+                "http://h/x?passphrase=***&code=***&bearer=***&credentials=***&pass=***&secret_key=***&private_key=***&session=***&X-Amz-Signature=***&api-key=***&refreshToken=***&country_code=us",
+            ),
         ] {
             assert_eq!(redact(url), shown, "{url}");
         }

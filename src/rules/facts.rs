@@ -35,6 +35,7 @@ use serde_json::{Map, Value};
 
 use crate::json_pointer;
 use crate::link_header::{Link, find_rel};
+use crate::text::each_chunk;
 
 /// How deep in the envelope facts are looked for (`/response/body/meta/page/next`
 /// is five objects down).
@@ -185,42 +186,6 @@ impl Words {
     /// Whether the name means anything at all.
     fn known(&self) -> bool {
         self.len > 0 && !self.unknown && !self.any(NEVER)
-    }
-}
-
-/// Calls `each` with `name` cut at separators, at lower-to-upper case
-/// changes (`nextPage`) and before the last capital of a run (`XMLHttp` →
-/// `XML`, `Http`), until it returns false. Only ASCII letters and digits
-/// make chunks.
-fn each_chunk(name: &str, mut each: impl FnMut(&[u8]) -> bool) {
-    let bytes = name.as_bytes();
-    let mut start = 0;
-    for i in 0..=bytes.len() {
-        let cut = match bytes.get(i) {
-            None => true,
-            Some(c) if !c.is_ascii_alphanumeric() => true,
-            Some(&c) if i > start => {
-                let prev = bytes[i - 1];
-                let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-                let camel = prev.is_ascii_lowercase() && c.is_ascii_uppercase();
-                let run_end = prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower;
-                let digits = prev.is_ascii_digit() != c.is_ascii_digit();
-                if (camel || run_end || digits) && !each(&bytes[start..i]) {
-                    return;
-                }
-                if camel || run_end || digits {
-                    start = i;
-                }
-                false
-            }
-            Some(_) => false,
-        };
-        if cut {
-            if i > start && !each(&bytes[start..i]) {
-                return;
-            }
-            start = i + 1;
-        }
     }
 }
 
