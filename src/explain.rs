@@ -107,7 +107,7 @@ impl fmt::Display for Explanation {
             (Some(next), found_by) => {
                 writeln!(f, "next:     {next}")?;
                 if let Some(body) = next.body() {
-                    writeln!(f, "body:     {body}")?;
+                    writeln!(f, "body:     {}", crate::text::shown_body(body))?;
                 }
                 if let Some(strategy) = found_by {
                     writeln!(f, "strategy: {strategy}")?;

@@ -78,6 +78,31 @@ fn redact_pairs(pairs: &str) -> String {
         .join("&")
 }
 
+/// A request body as a message shows it: the values of credential-named
+/// fields hidden (by the same words as query parameters), URLs in strings
+/// redacted, cut to a short excerpt.
+pub(crate) fn shown_body(body: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn hide(value: &mut Value) {
+        match value {
+            Value::Object(members) => {
+                for (name, member) in members.iter_mut() {
+                    match is_secret_name(name) && !member.is_object() && !member.is_array() {
+                        true => *member = Value::String(HIDDEN.into()),
+                        false => hide(member),
+                    }
+                }
+            }
+            Value::Array(elements) => elements.iter_mut().for_each(hide),
+            Value::String(text) => *text = redact(text).into_owned(),
+            _ => {}
+        }
+    }
+    let mut body = body.clone();
+    hide(&mut body);
+    excerpt(body.to_string().as_bytes(), 200)
+}
+
 /// Words that make a name a credential's, wherever they stand
 /// (`X-Amz-Signature`, `client_secret`, `sessionId`, `my_passphrase`).
 const SECRET_WORDS: &str = "secret password passwd pwd passphrase pass credential credentials \
@@ -236,6 +261,19 @@ mod tests {
         ] {
             assert_eq!(redact(url), url);
         }
+    }
+
+    #[test]
+    fn bodies_are_shown_without_their_secrets_and_short() {
+        let body = serde_json::json!({
+            "query": "q", "password": "hunter2", "auth": {"client_secret": "s", "apiKey": 7},
+            "next": "https://h/x?access_token=t", "z": "x".repeat(500)});
+        let shown = shown_body(&body);
+        for secret in ["hunter2", "\"s\"", "7", "access_token=t"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("\"query\":\"q\""), "{shown}");
+        assert!(shown.len() < 260, "{shown}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use url::Url;
 
 use crate::rules::decode;
-use crate::text::redact;
+use crate::text::{redact, shown_body};
 use crate::{Error, ErrorKind, Request};
 
 /// Remembers every request a walk sent (a hash each, not the requests), and
@@ -170,7 +170,7 @@ fn describe(request: &Request) -> String {
     match request.body() {
         None if *request.method() == http::Method::GET => url.into_owned(),
         None => format!("{} {url}", request.method()),
-        Some(body) => format!("{} {url} with body {body}", request.method()),
+        Some(body) => format!("{} {url} with body {}", request.method(), shown_body(body)),
     }
 }
 
