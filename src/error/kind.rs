@@ -71,11 +71,17 @@ pub enum ErrorKind {
 
     /// The body is not JSON at all: the server probably sent an HTML page or
     /// plain text. The source is the parse error.
-    #[error("body is not JSON (Content-Type: {})", escape(.content_type.as_deref().unwrap_or("none")))]
+    #[error(
+        "body is not JSON (Content-Type: {}){}",
+        escape(.content_type.as_deref().unwrap_or("none")),
+        said(.body)
+    )]
     #[non_exhaustive]
     NotJson {
         /// The `Content-Type` the server sent, if any.
         content_type: Option<String>,
+        /// The start of the body (about 200 bytes), URLs in it redacted.
+        body: String,
     },
 
     /// The body claims to be JSON but does not parse; the source has the

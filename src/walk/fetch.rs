@@ -13,6 +13,7 @@ use crate::rules::decode::{Batch, DecodeError, DecodeOptions, Decoded, ItemsAt, 
 use crate::rules::failure::{Failure, ItemsFound, failure};
 use crate::rules::graphql;
 use crate::strategy::Kind;
+use crate::text::{excerpt, redact};
 use crate::{Error, ErrorKind};
 
 /// How to fetch and decode one page; cheap to clone into worker threads.
@@ -67,7 +68,7 @@ impl PageRequest {
                     (Some(said), DecodeError::ItemsNotFound(_) | DecodeError::Pointer { .. }) => {
                         api_error(said)
                     }
-                    (_, error) => decode_error(error, &response),
+                    (_, error) => decode_error(error, &response, &body),
                 }
                 .at(page, url));
             }
@@ -106,11 +107,14 @@ fn api_error(failure: Failure) -> Error {
     })
 }
 
-fn decode_error(error: DecodeError, response: &Response) -> Error {
+fn decode_error(error: DecodeError, response: &Response, body: &[u8]) -> Error {
     match error {
         DecodeError::Syntax(source) => match response.content_type() {
             Some(kind) if kind.contains("json") => Error::new(ErrorKind::Json),
-            content_type => Error::new(ErrorKind::NotJson { content_type }),
+            content_type => Error::new(ErrorKind::NotJson {
+                content_type,
+                body: redact(&excerpt(body, 200)).into_owned(),
+            }),
         }
         .caused_by(source),
         DecodeError::ItemsNotFound(keys) => Error::new(ErrorKind::ItemsNotFound { keys }),

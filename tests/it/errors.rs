@@ -61,6 +61,8 @@ fn html_body_is_not_json_and_names_the_content_type() {
     );
     assert_message(&error, &server.url("/login"), 1, "text/html");
     assert_message(&error, &server.url("/login"), 1, "not JSON");
+    // What the server said, in a short excerpt.
+    assert_message(&error, &server.url("/login"), 1, "<h1>Log in</h1>");
     assert_fused(&mut items);
 }
 
