@@ -107,10 +107,12 @@ impl Error {
         self.0.url.as_deref()
     }
 
-    /// The HTTP status, for [`ErrorKind::Status`].
+    /// The HTTP status of the response the error came from: an error
+    /// status, or the response whose wait was too long.
     pub fn status(&self) -> Option<u16> {
         match self.0.kind {
             ErrorKind::Status { status, .. } => Some(status),
+            ErrorKind::WaitTooLong { status, .. } => status,
             _ => None,
         }
     }
@@ -180,6 +182,8 @@ mod tests {
         let error = Error::new(ErrorKind::Status {
             status: 404,
             body: "{\"message\":\"Not Found\"}".into(),
+            attempts: 1,
+            wait: None,
         })
         .at(3, "http://127.0.0.1:1/x?page=3");
         assert_eq!(

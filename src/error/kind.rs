@@ -41,13 +41,18 @@ pub enum ErrorKind {
     },
 
     /// The server answered with an error status (after any retries).
-    #[error("HTTP {status}{}", said(.body))]
+    #[error("HTTP {status}{}{}", tries(*.attempts, *.wait), said(.body))]
     #[non_exhaustive]
     Status {
         /// The HTTP status code.
         status: u16,
         /// At most about 1 KiB of the response body.
         body: String,
+        /// How many requests were sent, the retries included.
+        attempts: u32,
+        /// How long the server asked to wait (`Retry-After`, a rate limit's
+        /// reset), if it did.
+        wait: Option<Duration>,
     },
 
     /// The request could not be sent or the response not read (after any
@@ -228,13 +233,22 @@ pub enum ErrorKind {
 
     /// The server asked to wait longer than the
     /// [`RetryPolicy`](crate::RetryPolicy) allows.
-    #[error("server asks to wait {wait:?}, more than the allowed {max_wait:?}")]
+    #[error(
+        "{}{}server asks to wait {wait:?}, more than the allowed {max_wait:?}",
+        .status.map_or(String::new(), |status| format!("HTTP {status}")),
+        match .status { Some(_) => format!("{}; the ", tries(*.attempts, None)), None => String::from("the ") },
+    )]
     #[non_exhaustive]
     WaitTooLong {
         /// How long the server asked to wait.
         wait: Duration,
         /// The longest wait allowed.
         max_wait: Duration,
+        /// The status of the response that asked, if a response did (a
+        /// wait shared by the walk's threads has none).
+        status: Option<u16>,
+        /// How many requests were sent for the page, the retries included.
+        attempts: u32,
     },
 
     /// A checkpoint could not be used.
@@ -244,6 +258,19 @@ pub enum ErrorKind {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// `after 3 attempts; the server asks to wait 600 s`, for more than one
+/// attempt or a wait.
+fn tries(attempts: u32, wait: Option<Duration>) -> String {
+    let mut said = String::new();
+    if attempts > 1 {
+        said.push_str(&format!(" after {attempts} attempts"));
+    }
+    if let Some(wait) = wait {
+        said.push_str(&format!("; the server asks to wait {} s", wait.as_secs()));
+    }
+    said
 }
 
 /// A body after a colon, when there is one.

@@ -160,10 +160,10 @@ impl Client {
             }
             let Some(wait) = self.retry_in(&target, outgoing, &outcome, attempt, &mut jitter)?
             else {
-                return self.finish(&target, outcome);
+                return self.finish(&target, outcome, attempt + 1);
             };
             if !self.waits.pause(&self.cancelled, wait) {
-                return self.finish(&target, outcome);
+                return self.finish(&target, outcome, attempt + 1);
             }
             attempt += 1;
         }
@@ -188,7 +188,7 @@ impl Client {
         });
         let asked = match outcome {
             Ok(response) if refused || retryable_response(response) => {
-                self.requested_wait(target, &response.headers)?
+                self.requested_wait(target, response, attempt + 1)?
             }
             Err(error) if is_retryable_error(error) => None,
             _ => return Ok(None),
@@ -265,7 +265,12 @@ impl Client {
         let wait = self.throttle.remaining();
         let max_wait = self.retry.max_wait();
         if wait > max_wait {
-            return Err(target.error(ErrorKind::WaitTooLong { wait, max_wait }));
+            return Err(target.error(ErrorKind::WaitTooLong {
+                wait,
+                max_wait,
+                status: None,
+                attempts: 0,
+            }));
         }
         if !wait.is_zero() {
             log::info!(
@@ -286,14 +291,20 @@ impl Client {
     fn requested_wait(
         &self,
         target: &Target<'_>,
-        headers: &http::HeaderMap,
+        response: &Response,
+        attempts: u32,
     ) -> Result<Option<Duration>, Error> {
-        let Some(wait) = rate_limit::requested_wait(headers, SystemTime::now()) else {
+        let Some(wait) = rate_limit::requested_wait(&response.headers, SystemTime::now()) else {
             return Ok(None);
         };
         let max_wait = self.retry.max_wait();
         if wait > max_wait {
-            return Err(target.error(ErrorKind::WaitTooLong { wait, max_wait }));
+            return Err(target.error(ErrorKind::WaitTooLong {
+                wait,
+                max_wait,
+                status: Some(response.status),
+                attempts,
+            }));
         }
         // Other threads of this walk must not hammer a server that asked for a pause.
         self.throttle.delay_by(wait);
@@ -305,6 +316,7 @@ impl Client {
         &self,
         target: &Target<'_>,
         outcome: Result<Response, ureq::Error>,
+        attempts: u32,
     ) -> Result<Response, Error> {
         match outcome {
             Ok(response) if response.status < 300 || redirect_location(&response).is_some() => {
@@ -325,6 +337,8 @@ impl Client {
             Ok(response) => Err(target.error(ErrorKind::Status {
                 status: response.status,
                 body: excerpt(&response.body, ERROR_BODY_EXCERPT),
+                attempts,
+                wait: rate_limit::requested_wait(&response.headers, SystemTime::now()),
             })),
             Err(source @ ureq::Error::Timeout(_)) => {
                 Err(target.error(ErrorKind::Timeout).caused_by(source))

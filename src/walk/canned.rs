@@ -124,6 +124,8 @@ impl Transport for Canned {
             return Err(Error::new(ErrorKind::Status {
                 status: 404,
                 body: String::new(),
+                attempts: 1,
+                wait: None,
             })
             .at(page, request.url().as_str()));
         };

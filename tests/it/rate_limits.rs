@@ -118,6 +118,14 @@ fn a_retry_after_beyond_max_wait_fails_at_once() {
         other => panic!("expected WaitTooLong, got {other:?}"),
     }
     assert_eq!(calls.count(), 1, "no retry after a wait too long");
+    // It came from a response: its status, and what the server asked.
+    assert_eq!(error.status(), Some(503));
+    assert!(
+        error
+            .to_string()
+            .contains("HTTP 503; the server asks to wait 3600s"),
+        "{error}"
+    );
     // Not a stall: far less than the hour asked for (a loose bound).
     assert!(started.elapsed() < Duration::from_secs(20));
 }
@@ -475,4 +483,24 @@ fn an_endless_retry_after_with_no_cap_waits_without_a_panic() {
     assert!(!walk.is_finished(), "the walk must still be waiting");
     assert_eq!(calls.count(), 1, "no retry before the wait is over");
     // The thread sleeps on; the test process ends it.
+}
+
+#[test]
+fn a_429_that_outlasts_the_retries_says_how_often_and_how_long() {
+    let server = Fixture::start();
+    server.counted("/slow-down", |_, _| {
+        Reply::status(429, r#"{"message": "slow down"}"#).with_header("Retry-After", "0")
+    });
+    let (_, error) = walk::<Item>(server.paginator("/slow-down").retry_policy(fast_retries()));
+    let error = error.expect("an error");
+    assert_eq!(error.status(), Some(429));
+    match error.kind() {
+        ErrorKind::Status { attempts, wait, .. } => {
+            assert!(*attempts > 1, "{error}");
+            assert_eq!(*wait, Some(Duration::ZERO));
+            let said = format!("HTTP 429 after {attempts} attempts; the server asks to wait 0 s");
+            assert!(error.to_string().contains(&said), "{error}");
+        }
+        other => panic!("expected a status, got {other:?}"),
+    }
 }
