@@ -105,7 +105,13 @@ fn cursor(
     if has_more == Some(false) {
         return Ok(Next::End);
     }
-    match read_token(page, token) {
+    let value = read_token(page, token)
+        .transpose()
+        .map_err(|header| Problem::Invalid {
+            next: format!("the {header} header"),
+            reason: "its value is not UTF-8 text; pagewalk never sends back a changed token".into(),
+        })?;
+    match value {
         // A token field that is there but `null` is the strategy's own end.
         None if matches!(&token.0, TokenAt::Body(pointer) if page.envelope.pointer(pointer).is_some()) => {
             trusted_end(page)
@@ -388,5 +394,45 @@ mod tests {
             elastic.step(Strategy::keyset("after", "/sort")),
             Err(Problem::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn a_header_token_that_is_not_utf8_is_refused_never_changed() {
+        let mut page = response("http://h/x", json!({"value": [1]}));
+        page.headers.insert(
+            "x-ms-continuationtoken",
+            http::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+        );
+        let step = page.step(Strategy::cursor(
+            Token::header("x-ms-continuationtoken"),
+            "continuationToken",
+        ));
+        assert!(
+            matches!(&step, Err(Problem::Invalid { next, .. }) if next.contains("x-ms-continuationtoken")),
+            "{step:?}"
+        );
+    }
+
+    #[test]
+    fn a_continue_member_never_changes_the_users_own_parameter() {
+        let start = "http://h/w?action=query&status=open";
+        let collides = response(
+            start,
+            json!({"data": [1], "continue": {"status": "deleted"}}),
+        )
+        .started_at(start);
+        assert!(matches!(
+            collides.step(Strategy::auto()),
+            Err(Problem::Invalid { .. })
+        ));
+        let repeats = response(
+            start,
+            json!({"data": [1], "continue": {"status": "open", "c": "B"}}),
+        )
+        .started_at(start);
+        assert_eq!(
+            repeats.next_url(Strategy::auto()),
+            "http://h/w?action=query&status=open&c=B"
+        );
     }
 }

@@ -7,7 +7,7 @@ use super::PageView;
 use super::end::more_evidence;
 use super::target::write;
 use crate::link_header::find_rel;
-use crate::request::merge_link;
+use crate::request::{get_param, merge_link};
 use crate::text::redact;
 use crate::{Request, Strategy, Target};
 use url::Url;
@@ -143,6 +143,13 @@ pub(crate) fn continue_with(
                 ));
             }
         };
+        // A member may repeat the user's own parameter, never change it.
+        if let Some(own) = get_param(page.start, name).filter(|own| *own != text) {
+            return Err(invalid(
+                value,
+                &format!("continuation member {name} would replace the start URL's {name}={own}"),
+            ));
+        }
         request = request.with_query(name, &text);
     }
     Ok(Next::Follow { request, via })

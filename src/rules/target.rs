@@ -10,22 +10,24 @@ use crate::request::get_param;
 use crate::strategy::{Target, TargetAt, Token, TokenAt};
 
 /// The token at `token` in the response: `None` when absent or `null`.
-pub(crate) fn read_token(page: &PageView<'_>, token: &Token) -> Option<Value> {
+/// A header's token that is not UTF-8 is an `Err` naming the header.
+pub(crate) fn read_token(page: &PageView<'_>, token: &Token) -> Option<Result<Value, String>> {
     match &token.0 {
         TokenAt::Body(pointer) => page
             .envelope
             .pointer(pointer)
             .filter(|v| !v.is_null())
-            .cloned(),
+            .cloned()
+            .map(Ok),
         TokenAt::Header(name) => {
             let value = page.headers.get(name.as_str())?;
-            Some(Value::String(
-                String::from_utf8_lossy(value.as_bytes()).trim().to_owned(),
-            ))
+            // Bytes that are not UTF-8 are refused, never sent back changed.
+            let text = std::str::from_utf8(value.as_bytes()).map_err(|_| name.clone());
+            Some(text.map(|text| Value::String(text.trim().to_owned())))
         }
         TokenAt::LinkParam { rel, param } => find_rel(page.links, rel)?
             .param(param)
-            .map(|value| Value::String(value.to_owned())),
+            .map(|value| Ok(Value::String(value.to_owned()))),
     }
 }
 
