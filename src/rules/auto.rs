@@ -79,7 +79,8 @@ pub(super) fn says_last(page: &PageView<'_>) -> Result<bool, Problem> {
 /// Rules 3 and 4: the `Link` header's next page or the body's next-page
 /// URL; two that lead to different pages are an error.
 fn next_url(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
-    let mut urls = page.facts.next_urls();
+    let urls = trusted_first(page.facts.next_urls().collect());
+    let mut urls = urls.into_iter();
     let (first, text) = urls.next()?;
     let target = resolve(page, text).ok();
     if let Some((other, _)) =
@@ -109,6 +110,15 @@ fn next_url(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
         false => Strategy::next_url(&first.place),
     };
     Some(follow_url(page, text, via))
+}
+
+/// The facts found where paging facts live, if any; else the others (an
+/// unrelated object's link is followed only when nothing else names a way).
+fn trusted_first<'f, T>(mut facts: Vec<(&'f Fact<'f>, T)>) -> Vec<(&'f Fact<'f>, T)> {
+    if facts.iter().any(|(fact, _)| fact.trusted) {
+        facts.retain(|(fact, _)| fact.trusted);
+    }
+    facts
 }
 
 /// Whether two next URLs lead to one page: their query parameters may come
@@ -142,11 +152,12 @@ fn continuation(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
 
 /// Rule 6: a token of the body, sent back as a query parameter.
 fn cursor(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
-    let tokens: Vec<(&Fact<'_>, &Value)> = page
-        .facts
-        .tokens()
-        .filter(|(fact, _)| !fact.in_header())
-        .collect();
+    let tokens = trusted_first(
+        page.facts
+            .tokens()
+            .filter(|(fact, _)| !fact.in_header())
+            .collect(),
+    );
     // A token that repeats the one sent is a position, unless it is the only one.
     let fresh: Vec<(&Fact<'_>, &Value)> = tokens
         .iter()

@@ -146,7 +146,13 @@ fn count_not_reached(page: &PageView<'_>) -> Option<String> {
             }
         }
     }
-    None
+    // A total given on an earlier page only (many APIs count on page 1 alone).
+    match (facts.total(), page.earlier_total) {
+        (None, Some(total)) if reached < total => Some(format!(
+            "an earlier page gave a total of {total}, only {reached} items reached"
+        )),
+        _ => None,
+    }
 }
 
 /// This page's number and where it was found: the body's or a header's
@@ -216,7 +222,9 @@ pub(crate) fn echoes(page: &PageView<'_>, fact: &Fact<'_>) -> bool {
         _ => return false,
     };
     // A continuation header may repeat the token sent under any name.
-    let header_token = fact.in_header() && matches!(fact.says, Says::Token(_));
+    // (a number is too common a value to tell an echo by).
+    let header_token =
+        fact.in_header() && matches!(fact.says, Says::Token(_)) && text.parse::<u64>().is_err();
     let anywhere = |sent: &str| sent == text;
     sent(page, &parameter_for(&fact.key), &text)
         || header_token

@@ -43,7 +43,12 @@ pub(crate) const MAX_DEPTH: usize = 7;
 
 /// Words that make a name mean nothing to pagination (`X-RateLimit-Limit`,
 /// `Retry-After`, MediaWiki's `batchcomplete`, money).
-const NEVER: &str = "rate ratelimit retry batch quota cache amount price time";
+const NEVER: &str = "rate ratelimit retry quota cache amount price time";
+
+/// Words only paging names have: a name with one of them means something
+/// even beside words pagewalk does not know.
+const STRONG: &str = "next more cursor continuation continue pagination paging truncated \
+    remaining total count bookmark marker eof incomplete exceeded";
 
 /// Prefixes a vendor puts before a body name: `@odata.nextLink`.
 const BODY_PREFIXES: &str = "x odata ms api";
@@ -51,11 +56,12 @@ const BODY_PREFIXES: &str = "x odata ms api";
 /// Directions towards the next page.
 const FORWARD: &str = "next following continue continuation";
 /// Directions towards another page than the next.
-const ELSEWHERE: &str = "prev previous prior before first self start current back";
+const ELSEWHERE: &str = "prev previous prior before first self start current back backward";
 /// What a next-page URL is called.
 const URL_WORDS: &str = "url uri href link links";
 /// What a token is called.
-const TOKEN_WORDS: &str = "cursor token marker mark continuation continue scroll after key id";
+const TOKEN_WORDS: &str =
+    "cursor token marker mark continuation continue scroll after key id bookmark";
 /// Objects that hold a page's counts, besides those on the path to the items.
 const CONTAINERS: &str = "meta metadata paging pagination page pages info response body message navigation nav \
     d additional search links link";
@@ -70,8 +76,8 @@ const WORDS: &[&str] = &[
     CONTAINERS,
     NEVER,
     // Flags.
-    "more has is done complete completed finished truncated end last of stream in collection \
-     list reached available",
+    "more has is done complete completed finished final truncated end last of stream in collection \
+     list reached available remaining eof incomplete partial exceeded at",
     // Counts, and what they count.
     "page pages count total size len length limit offset skip per rows number index num nb no \
      found hits hit results result items item records record elements entries at to from max \
@@ -113,19 +119,15 @@ impl Words {
             let mut buffer = [0u8; 40];
             let before = words.len;
             match lowered(chunk, &mut buffer) {
-                Some(lower) if words.push_segmented(lower) => return true,
+                Some(lower) if words.push_segmented(lower) => {}
                 // A vendor's prefix (`X-`, `x-ms-`, `@odata.`) before any word.
                 Some(lower)
                     if before == 0
-                        && (header || BODY_PREFIXES.split_whitespace().any(|w| w == lower)) =>
-                {
-                    words.len = 0;
-                    return true;
-                }
-                _ => {}
+                        && !words.unknown
+                        && (header || BODY_PREFIXES.split_whitespace().any(|w| w == lower)) => {}
+                _ => words.unknown = true,
             }
-            words.unknown = true;
-            false
+            true
         });
         words
     }
@@ -184,8 +186,11 @@ impl Words {
     }
 
     /// Whether the name means anything at all.
+    /// A name whose words are all known, or that has a word only paging
+    /// names have (`hasMoreMessages`, `PaginationToken`, `more_topics_url`,
+    /// `total_match_count`), and no word of [`NEVER`].
     fn known(&self) -> bool {
-        self.len > 0 && !self.unknown && !self.any(NEVER)
+        self.len > 0 && (!self.unknown || self.any(STRONG)) && !self.any(NEVER)
     }
 }
 
@@ -253,6 +258,10 @@ pub(crate) struct Fact<'a> {
     pub says: Says<'a>,
     /// How deep in the body (0 for headers): the shallowest of a kind wins.
     depth: usize,
+    /// Found on the path to the items, in a container or a header; a fact
+    /// elsewhere only says more, and is followed only when no trusted one
+    /// names a way.
+    pub trusted: bool,
 }
 
 impl Fact<'_> {
@@ -312,6 +321,7 @@ impl<'a> Facts<'a> {
                     _ => Says::NextUrl(Cow::Borrowed(link.target())),
                 },
                 depth: 0,
+                trusted: true,
             });
         }
         let path = json_pointer::tokens(items_pointer).unwrap_or_default();
@@ -351,6 +361,7 @@ impl<'a> Facts<'a> {
                     key: Cow::Borrowed(name),
                     says: owned(says),
                     depth: 0,
+                    trusted: true,
                 });
             }
         }
@@ -464,6 +475,9 @@ struct Context {
     counts: bool,
     /// Still on the path to the items.
     on_path: bool,
+    /// On the path or in a container of paging facts: only here may a fact
+    /// say the end (an unrelated object's `has_more: false` ends nothing).
+    trusted: bool,
 }
 
 impl Context {
@@ -473,6 +487,7 @@ impl Context {
             under_next: false,
             counts: true,
             on_path: true,
+            trusted: true,
         }
     }
 }
@@ -491,7 +506,7 @@ impl<'a> Scan<'_, 'a, '_> {
             match value {
                 Value::Array(elements) => {
                     if !on_path || self.path.len() > depth + 1 {
-                        self.link_array(elements, &place());
+                        self.link_array(elements, &place(), at.trusted);
                     }
                     // A path through an array (`/edges/*/node`) ends the envelope's path.
                 }
@@ -502,11 +517,25 @@ impl<'a> Scan<'_, 'a, '_> {
                             under_next: false,
                             counts: true,
                             on_path: true,
+                            trusted: true,
                         };
                         self.object(inner, &place(), inside, depth + 1);
                         continue;
                     }
                     if !words.known() && !at.under_next {
+                        // Any other object may say more (`status.next`,
+                        // `pager.total_items`), but never the end; `_shards`
+                        // and the like are the server's own bookkeeping.
+                        if depth + 1 < MAX_DEPTH && !key.starts_with('_') {
+                            let inside = Context {
+                                parent: Some(words),
+                                under_next: false,
+                                counts: at.counts,
+                                on_path: false,
+                                trusted: false,
+                            };
+                            self.object(inner, &place(), inside, depth + 1);
+                        }
                         continue;
                     }
                     self.named_object(key, words, inner, value, &place(), at, depth);
@@ -518,7 +547,7 @@ impl<'a> Scan<'_, 'a, '_> {
                     if let Some(says) =
                         meaning(&words, at.parent.as_ref(), value, at.under_next, at.counts)
                     {
-                        self.push(place(), key, says, depth);
+                        self.push(place(), key, says, depth, at);
                     }
                 }
             }
@@ -546,7 +575,7 @@ impl<'a> Scan<'_, 'a, '_> {
                 true => Says::NoNext,
                 false => Says::Continue(inner),
             };
-            self.push(place.to_owned(), key, says, depth);
+            self.push(place.to_owned(), key, says, depth, at);
             return;
         }
         if words.has("total") && at.counts {
@@ -556,13 +585,13 @@ impl<'a> Scan<'_, 'a, '_> {
                     Some("gte") => Count::TotalAtLeast,
                     _ => Count::Total,
                 };
-                self.push(place.to_owned(), key, Says::Count(kind, total), depth);
+                self.push(place.to_owned(), key, Says::Count(kind, total), depth, at);
                 return;
             }
         }
         if inner.is_empty() {
             if forward || words.any(TOKEN_WORDS) {
-                self.push(place.to_owned(), key, Says::NoNext, depth);
+                self.push(place.to_owned(), key, Says::NoNext, depth, at);
             }
             return;
         }
@@ -572,39 +601,33 @@ impl<'a> Scan<'_, 'a, '_> {
         }
         if depth + 1 >= MAX_DEPTH {
             if forward {
-                self.push(
-                    place.to_owned(),
-                    key,
-                    Says::Unread(Cow::Borrowed(value)),
-                    depth,
-                );
+                let says = Says::Unread(Cow::Borrowed(value));
+                self.push(place.to_owned(), key, says, depth, at);
             }
             return;
         }
         let container = words.any(CONTAINERS);
-        if !(container || forward || at.under_next || words.any(TOKEN_WORDS)) {
-            return;
-        }
         let inside = Context {
             parent: Some(words),
             under_next: at.under_next || forward,
-            counts: at.counts && (container || words.has("total")),
+            counts: at.counts && !key.starts_with('_') || key == "_links",
             on_path: false,
+            trusted: at.trusted && (container || forward || words.any(TOKEN_WORDS)),
         };
         self.object(inner, place, inside, depth + 1);
     }
 
     /// `[{"rel": "next", "href": …}]`, whatever the array is called (HATEOAS,
     /// FHIR's `link: [{"relation": "next", "url": …}]`).
-    fn link_array(&mut self, elements: &'a [Value], place: &str) {
+    fn link_array(&mut self, elements: &'a [Value], place: &str, trusted: bool) {
         for (index, element) in elements.iter().enumerate() {
             let Value::Object(link) = element else {
-                return;
+                continue;
             };
-            let relation = ["rel", "relation", "rels"]
+            let relation = ["rel", "relation", "rels", "type", "name"]
                 .iter()
                 .find_map(|name| link.get(*name));
-            let target = ["href", "url", "uri", "link"]
+            let target = ["href", "url", "uri", "link", "target"]
                 .iter()
                 .find_map(|name| Some((*name, link.get(*name)?.as_str()?)));
             let (Some(relation), Some((member, target))) = (relation, target) else {
@@ -630,17 +653,23 @@ impl<'a> Scan<'_, 'a, '_> {
                     key: Cow::Borrowed(member),
                     says,
                     depth: 1,
+                    trusted,
                 });
             }
         }
     }
 
-    fn push(&mut self, place: String, key: &'a str, says: Says<'a>, depth: usize) {
+    fn push(&mut self, place: String, key: &'a str, says: Says<'a>, depth: usize, at: Context) {
+        // Outside trusted places, only what says more counts.
+        if !at.trusted && matches!(says, Says::More(false) | Says::NoNext | Says::Unread(_)) {
+            return;
+        }
         self.facts.all.push(Fact {
             place,
             key: Cow::Borrowed(key),
             says,
             depth,
+            trusted: at.trusted,
         });
     }
 }
@@ -659,36 +688,40 @@ fn meaning<'a>(
     let elsewhere = words.any(ELSEWHERE) && !words.any(FORWARD);
     // Airtable's `offset` is an opaque string.
     let opaque_offset = words.only("offset") && value.is_string() && as_count(value).is_none();
-    let token_named = words.any("cursor marker scroll continuation continue")
+    let token_named = words.any("cursor marker scroll continuation continue bookmark")
         || words.has("mark") && words.has("cursor")
-        || (words.any("token key id") && (forward || words.has("page")))
+        || (words.any("token key id") && (forward || words.any("page pagination paging")))
         || words.has("after")
         || opaque_offset;
     let url_named = words.any(URL_WORDS);
 
     // Flags: whether more pages follow, in any JSON type.
-    let more_named = words.has("more")
-        || words.has("truncated")
+    let more_named = words.any("more truncated remaining incomplete partial exceeded")
         || (words.has("has") && words.has("next") && !url_named && !token_named);
     let end_named = !more_named
-        && words.any("done complete completed finished end last")
-        && words.only("is done complete completed finished end last of records stream page results items data list reached");
-    let flag_shaped = words.only("has is more next truncated items results records pages page data entries elements available in collection");
-    if more_named && flag_shaped {
+        && words.any("done complete completed finished final end last eof")
+        && !words.has("batch")
+        && words.only("is at done complete completed finished final end last eof of records stream page results items data list reached");
+    // `more_topics_url` (Discourse), `loadMoreUrl`: a next page's URL.
+    if more_named && (url_named || words.only("more")) && value.as_str().is_some_and(looks_like_url)
+    {
+        return Some(Says::NextUrl(Cow::Borrowed(
+            value.as_str().unwrap_or_default().trim(),
+        )));
+    }
+    // `more_info` is a link to documentation, not a flag.
+    if more_named && !url_named && !words.has("info") {
         return Some(match (as_flag(value), as_count(value)) {
-            _ if value.as_str().is_some_and(looks_like_url) => {
-                Says::NextUrl(Cow::Borrowed(value.as_str().unwrap_or_default().trim()))
-            }
             (Some(flag), _) => Says::More(flag),
             (None, Some(n)) => Says::More(n > 0),
             _ if value.is_null() => Says::NoNext,
             _ => Says::Unread(Cow::Borrowed(value)),
         });
     }
-    // Twilio's `end: 22` is an index, not a flag.
+    // Twilio's `end: 1` is an index, `completed: 1` a count: never flags.
     let end_named = end_named
         && match value {
-            Value::Number(_) => as_flag(value).is_some(),
+            Value::Number(_) => as_flag(value).is_some() && !words.only("end completed"),
             Value::String(text) => !looks_like_url(text),
             _ => true,
         };
@@ -773,8 +806,19 @@ fn count_kind(words: &Words, parent: Option<&Words>) -> Option<Count> {
     if words.any(ELSEWHERE) && !words.any("start current") {
         return None;
     }
+    // `totalSize`, `total_rows`, `X-Total-Rows` count the collection.
+    if words.has("total")
+        && !words.has("pages")
+        && !(words.has("page") && words.any("count last max"))
+    {
+        return Some(Count::Total);
+    }
+    // `resultSize`, `rowCount`: the collection's size, or the page's own.
+    if words.any("results result items records rows") && words.any("size count") {
+        return Some(Count::TotalOrPageSize);
+    }
     if size_named {
-        return (!words.has("total")).then_some(Count::PerPage);
+        return Some(Count::PerPage);
     }
     if words.has("pages")
         || words.has("page")
@@ -801,7 +845,7 @@ fn count_kind(words: &Words, parent: Option<&Words>) -> Option<Count> {
     {
         return Some(Count::Total);
     }
-    if words.has("count") || words.has("num") && words.any("results items records hits") {
+    if words.has("count") || words.any("num number") && words.any("results items records hits") {
         return Some(Count::TotalOrPageSize);
     }
     None

@@ -109,6 +109,7 @@ impl Literal {
             items_seen: self.seen,
             last_item: &last,
             body: Some(&self.body),
+            earlier_total: None,
             facts: &facts,
         };
         check(&view)

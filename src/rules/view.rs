@@ -33,6 +33,9 @@ pub(crate) struct PageView<'a> {
     pub last_item: &'a dyn Fn() -> Option<Value>,
     /// The whole body, items included: kept only for a custom strategy.
     pub body: Option<&'a Value>,
+    /// The total an earlier page of the walk gave, if any: a page without
+    /// one has not said the collection shrank.
+    pub earlier_total: Option<u64>,
     /// What the envelope and headers say about pagination, read once.
     pub facts: &'a Facts<'a>,
 }

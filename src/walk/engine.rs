@@ -66,6 +66,8 @@ struct Learned {
     page_len: usize,
     /// How the request of the next page was found.
     via: Option<Strategy>,
+    /// The last total a page gave.
+    total: Option<u64>,
 }
 
 /// A walk in progress. Produces pages in order; ends for good after the last
@@ -298,6 +300,7 @@ impl Walk {
             None => self.step(&arrived, &cut, observe),
         };
         drop(facts);
+        self.learned.total = total.or(self.learned.total);
         self.remember(sample);
         self.learn(&response.final_url, pointer, page_len, step.next.as_ref());
         items.truncate(cut.keep(items.len()));

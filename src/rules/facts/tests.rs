@@ -292,6 +292,9 @@ fn table() -> Vec<(String, Literal, Decision)> {
         json!({"data": [1], "pageInfo": {"hasPreviousPage": true, "startCursor": "a"}}),
         json!({"data": [1], "access_token": "secret"}),
         json!({"data": [1], "extra": {"nextCursor": false}}),
+        json!({"data": [1], "_shards": {"total": 5}, "stats": {"has_more": false}}),
+        json!({"hits": [1], "exhaustive": {"nbHits": true}}),
+        json!({"query": {"pages": [1]}, "batchcomplete": true}),
     ] {
         add(format!("{body}"), response(url, body), Decision::End);
     }
@@ -302,6 +305,36 @@ fn table() -> Vec<(String, Literal, Decision)> {
         json!({"data": [1], "more": "maybe"}),
         json!({"data": [1], "total_pages": 5.5, "page": 1}),
         json!({"items": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "count": 45}),
+        // Found by a hostile probe: names with words nobody listed, totals
+        // beside size words, objects that are not containers.
+        json!({"data": [1], "more_rows": 1}),
+        json!({"data": [1], "hasMoreMessages": true}),
+        json!({"data": [1], "exceededTransferLimit": true}),
+        json!({"data": [1], "next_page_exists": true}),
+        json!({"data": [1], "remaining": 6}),
+        json!({"data": [1], "eof": false}),
+        json!({"data": [1], "at_end": false}),
+        json!({"data": [1], "moreToCome": true}),
+        json!({"data": [1], "isFinal": false}),
+        json!({"chunk": [1], "next_batch": "pQ1x"}),
+        json!({"Users": [1], "PaginationToken": "Q1x"}),
+        json!({"docs": [1], "bookmark": "g1AAAAQ1x"}),
+        json!({"topic_list": {"topics": [1], "more_topics_url": "/latest?page=1"}}),
+        json!({"data": [1], "more_url": "http://h/x?page=2"}),
+        json!({"records": [1], "totalSize": 9}),
+        json!({"rows": [1], "total_rows": 9}),
+        json!({"rows": [1], "rowCount": 9}),
+        json!({"results": [1], "resultSize": 9}),
+        json!({"matches": [1], "match_count": 9}),
+        json!({"results": [1], "numberOfResults": 9}),
+        json!({"data": [1], "status": {"code": 0, "next": "http://h/x?page=2"}}),
+        json!({"data": [1], "status": {"code": 0, "has_more": true}}),
+        json!({"rows": [1], "pager": {"current_page": 0, "total_items": "9", "total_pages": 3}}),
+        json!({"results": [1], "meta": {"results": {"skip": 0, "limit": 1, "total": 9}}}),
+        json!({"data": [1], "links": [null, {"rel": "next", "href": "http://h/x?page=2"}]}),
+        json!({"data": [1], "links": [{"type": "next", "href": "http://h/x?page=2"}]}),
+        json!({"data": [1], "completed": 1, "next": "http://h/x?page=2"}),
+        json!({"calls": [1], "end": 1, "start": 0, "next_page_uri": "/x?Page=1"}),
     ] {
         let decision = match decide(&response(url, body.clone()), Strategy::auto()) {
             Decision::End => Decision::More,

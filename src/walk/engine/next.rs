@@ -82,6 +82,7 @@ impl Walk {
             items_seen: self.position.items_seen + arrived.page_len as u64,
             last_item: &last,
             body: arrived.body,
+            earlier_total: self.learned.total,
             facts: arrived.facts,
         };
         match self.next_after(&view, number, observe) {
