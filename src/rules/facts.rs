@@ -354,6 +354,18 @@ impl<'a> Facts<'a> {
             if !words.known() {
                 continue;
             }
+            // ASP.NET's `X-Pagination: {"TotalCount": 9, "HasNext": true}`.
+            if let Ok(object @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+                let none = HeaderMap::new();
+                let inner = Facts::read(&object, "", &none, &[], 0);
+                self.all.extend(inner.all.into_iter().map(|fact| Fact {
+                    place: format!("header {name}{}", fact.place),
+                    key: Cow::Owned(fact.key.into_owned()),
+                    says: owned(fact.says),
+                    ..fact
+                }));
+                continue;
+            }
             let value = Value::String(text.trim().to_owned());
             if let Some(says) = meaning(&words, None, &value, false, true) {
                 self.all.push(Fact {
@@ -931,7 +943,10 @@ fn owned(says: Says<'_>) -> Says<'static> {
 /// `items 0-24/3573`, `0-24/*`, `*/3573` (RFC 9110's unit is optional here).
 fn parse_content_range(text: &str) -> Option<ContentRange> {
     let text = text.trim();
-    let text = text.strip_prefix("items").unwrap_or(text).trim();
+    // The unit (`items`, react-admin's `posts`) is optional here.
+    let text = text
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim();
     let (range, total) = text.split_once('/')?;
     let total = match total.trim() {
         "*" => None,

@@ -232,6 +232,16 @@ fn table() -> Vec<(String, Literal, Decision)> {
         ("X-Pagination-Total-Count", "45", Decision::More),
         ("X-RateLimit-Limit", "5000", Decision::End),
         ("Retry-After", "10", Decision::End),
+        (
+            "X-Pagination",
+            r#"{"TotalCount": 45, "HasNext": true}"#,
+            Decision::More,
+        ),
+        (
+            "X-Pagination",
+            r#"{"TotalCount": 10, "HasNext": false}"#,
+            Decision::End,
+        ),
     ] {
         add(
             format!("{name}: {value}"),
@@ -247,6 +257,12 @@ fn table() -> Vec<(String, Literal, Decision)> {
         )
         .header("X-Next-Offset", "10"),
         Decision::Follow("http://h/x?offset=10&limit=10".into()),
+    );
+    add(
+        "Content-Range: posts 0-9/45".into(),
+        response(url, json!([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+            .header("Content-Range", "posts 0-9/45"),
+        Decision::Follow("http://h/x?limit=10&offset=10".into()),
     );
     add(
         "X-Page: 1, X-Total-Pages: 5".into(),
