@@ -20,6 +20,7 @@ pub(crate) struct LoopGuard {
     sent: HashMap<u64, u64>,
     empty_in_a_row: u32,
     max_empty_pages: u32,
+    /// The last page that had items (empty pages between compare with it).
     last_page: Option<Sample>,
 }
 
@@ -88,8 +89,8 @@ impl LoopGuard {
     }
 
     /// The number of the page whose items `sample` repeats, text for text:
-    /// the last page's. Empty pages repeat nothing (runs of them have their
-    /// own limit).
+    /// the last page that had items, also across empty pages between. Empty
+    /// pages repeat nothing (runs of them have their own limit).
     pub(crate) fn repeats(&self, sample: &Sample) -> Option<u64> {
         let last = self.last_page.as_ref()?;
         let repeated = sample.count > 0
@@ -99,9 +100,16 @@ impl LoopGuard {
         repeated.then_some(last.page)
     }
 
-    /// Remembers `sample` as the last page, for the next one to be checked
-    /// against; the body of the page it replaces comes back, to be reused.
+    /// Remembers `sample` as the last page with items, for the next ones to
+    /// be checked against; the body it no longer needs comes back, to be
+    /// reused.
     pub(crate) fn remember(&mut self, sample: Sample) -> Option<Vec<u8>> {
+        if sample.count == 0 {
+            return match sample.items {
+                SampleItems::Body { body, .. } => Some(body),
+                SampleItems::Fingerprint(_) => None,
+            };
+        }
         match self.last_page.replace(sample)?.items {
             SampleItems::Body { body, .. } => Some(body),
             SampleItems::Fingerprint(_) => None,

@@ -246,6 +246,34 @@ fn empty_pages_between_full_ones_are_fine() {
 }
 
 #[test]
+fn one_item_again_after_empty_pages_is_a_repeat() {
+    // Eight empty pages, then the same single item, each under a fresh URL:
+    // the item comes once, then the walk fails naming the page it repeats.
+    let server = Fixture::start();
+    let calls = server.counted("/again", |_, request| {
+        let n: u64 = request
+            .param("cursor")
+            .and_then(|cursor| cursor.parse().ok())
+            .unwrap_or(0);
+        let items: Vec<Item> = match n % 9 {
+            0 => vec![item(1)],
+            _ => Vec::new(),
+        };
+        Reply::json(json!({"items": items, "nextCursor": n + 1}))
+    });
+    let (items, error) = walk::<Item>(server.paginator("/again"));
+    assert_eq!(names(&items), expected_names(1));
+    assert!(
+        matches!(
+            error.as_ref().map(Error::kind),
+            Some(ErrorKind::RepeatedPage { first_page: 1, .. })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(calls.count(), 10);
+}
+
+#[test]
 fn next_links_that_differ_only_in_their_fragment_are_the_same_request() {
     // `<#p2>`, `<#p3>`, ...: a fragment is never sent, so each "next page"
     // is the page already fetched.
