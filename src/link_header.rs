@@ -14,11 +14,23 @@
 use std::fmt;
 
 /// One link of a `Link` header: a target and its parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Link {
     target: String,
     rels: Vec<String>,
     params: Vec<(String, String)>,
+}
+
+/// The target with its credentials hidden (next links may carry an
+/// `access_token`).
+impl fmt::Debug for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Link")
+            .field("target", &crate::text::redact(&self.target))
+            .field("rels", &self.rels)
+            .field("params", &self.params)
+            .finish()
+    }
 }
 
 impl Link {

@@ -5,10 +5,11 @@ use std::fmt;
 use http::HeaderMap;
 
 use crate::rules::decode::RawItems;
+use crate::text::redact;
 use crate::{Link, Request, Strategy};
 
 /// What a response said about the walk, whatever form its items take.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct PageMeta {
     pub number: u64,
     pub url: String,
@@ -90,6 +91,30 @@ impl RawPage {
     /// True when the page has no items.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// URLs with their credentials hidden, header names without their values:
+/// a page printed with `{:?}` leaks no token.
+impl fmt::Debug for PageMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let links: Vec<_> = self
+            .links
+            .iter()
+            .map(|link| redact(link.target()))
+            .collect();
+        let headers: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("PageMeta")
+            .field("number", &self.number)
+            .field("url", &redact(&self.url))
+            .field("request", &self.request)
+            .field("next_url", &self.next_url.as_deref().map(redact))
+            .field("found_by", &self.found_by)
+            .field("links", &links)
+            .field("total", &self.total)
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .finish()
     }
 }
 

@@ -457,7 +457,7 @@ impl fmt::Debug for Paginator {
         f.debug_struct("Paginator")
             .field("start", &crate::text::redact(&self.start))
             .field("method", &self.method)
-            .field("body", &self.body)
+            .field("body", &self.body.as_ref().map(crate::text::shown_body))
             .field("headers", &headers)
             .field("items_at", &self.items_at)
             .field("strategy", &self.strategy)

@@ -152,7 +152,7 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("url", &redact(self.url.as_str()))
-            .field("body", &self.body)
+            .field("body", &self.body.as_deref().map(crate::text::shown_body))
             .field("headers", &headers)
             .finish()
     }

@@ -52,3 +52,40 @@ fn an_iterator_can_move_to_another_thread() {
         .expect("walks");
     assert_eq!(names(&got), expected_names(23));
 }
+
+#[test]
+fn no_public_type_prints_a_secret_with_debug() {
+    // Secrets in the start URL's query, a next link, a request header, the
+    // request body and a response header.
+    let server = Fixture::start();
+    server.route("/secret", |request| {
+        let page = request.param("page").unwrap_or("1").to_owned();
+        let next = (page == "1").then_some("/secret?page=2&access_token=TOKEN-IN-LINK");
+        fixture::Reply::json(serde_json::json!({"data": [{"id": 1}], "next": next}))
+            .with_header("Set-Cookie", "session=COOKIE-SECRET")
+            .with_header(
+                "Link",
+                "</secret?page=2&access_token=TOKEN-IN-LINK>; rel=\"next\"",
+            )
+    });
+    let paginator = server
+        .paginator("/secret?api_key=KEY-IN-QUERY")
+        .header("Authorization", "Bearer HEADER-SECRET")
+        .body(serde_json::json!({"password": "BODY-SECRET", "page_size": 1}))
+        .method(pagewalk::Method::GET);
+    let mut printed = format!("{paginator:?}{paginator:#?}");
+    let mut pages = paginator.pages::<Value>();
+    let page = pages.next().expect("a page").expect("page 1");
+    printed += &format!("{page:?}{page:#?}{pages:?}{:?}", pages.checkpoint());
+    printed += &format!("{:?}{:#?}", page.request(), page.links());
+    for secret in [
+        "KEY-IN-QUERY",
+        "TOKEN-IN-LINK",
+        "HEADER-SECRET",
+        "BODY-SECRET",
+        "COOKIE-SECRET",
+    ] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+    assert!(printed.contains("page_size"), "{printed}");
+}
