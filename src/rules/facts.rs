@@ -580,9 +580,10 @@ impl<'a> Scan<'_, 'a, '_> {
         depth: usize,
     ) {
         let forward = words.any(FORWARD) || (words.has("after") && !words.any(ELSEWHERE));
-        if words.only("continue") && inner.values().all(|v| !v.is_object() && !v.is_array())
-            || words.only("continue") && inner.values().any(Value::is_object)
-        {
+        // MediaWiki's `continue`: values for the query. Members that are
+        // objects are kept too, so that the rule fails on them by name.
+        let no_arrays = !inner.values().any(Value::is_array);
+        if words.only("continue") && (no_arrays || inner.values().any(Value::is_object)) {
             let says = match inner.is_empty() {
                 true => Says::NoNext,
                 false => Says::Continue(inner),
