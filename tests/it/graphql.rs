@@ -3,7 +3,7 @@
 //! `$endCursor`) APIs: detected and chosen, the exact requests, resume, and
 //! `errors` as errors.
 
-use fixture::{Fixture, value_ids};
+use fixture::{Fixture, Reply, value_ids};
 use pagewalk::{ErrorKind, Paginator, Strategy};
 use serde_json::{Value, json};
 
@@ -179,4 +179,41 @@ fn shopify_page_size_above_its_maximum_is_an_error_quoting_it() {
         message.contains("exceeds the `first` limit of 250"),
         "{message}"
     );
+}
+
+#[test]
+fn a_null_edge_is_named_and_beside_errors_is_the_graphql_error() {
+    let server = Fixture::start();
+    let query =
+        "query { products(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } }";
+    for (path, errors) in [
+        ("/null-edge", None),
+        ("/null-edge-errors", Some("access denied for product 2")),
+    ] {
+        server.route(path, move |_| {
+            let mut body = json!({"data": {"products": {
+                "edges": [{"node": {"id": 1}}, null], "pageInfo": {"hasNextPage": false}}}});
+            if let Some(message) = errors {
+                body["errors"] = json!([{"message": message}]);
+            }
+            Reply::json(body)
+        });
+        let items: Vec<Result<Value, pagewalk::Error>> = server
+            .paginator(path)
+            .body(json!({"query": query}))
+            .items::<Value>()
+            .collect();
+        let error = items.into_iter().find_map(Result::err).expect("an error");
+        assert_eq!(error.page(), Some(1), "{error}");
+        match errors {
+            None => assert!(error.to_string().contains("element 1 is null"), "{error}"),
+            Some(message) => {
+                assert!(
+                    matches!(error.kind(), ErrorKind::ApiError { .. }),
+                    "{error}"
+                );
+                assert!(error.to_string().contains(message), "{error}");
+            }
+        }
+    }
 }

@@ -23,7 +23,15 @@ pub(super) fn decode<C: Batch>(
     // The body parsed as a whole, so its parts parse too.
     let found = match omitted {
         true => Vec::new(),
-        false => raw_items(body, &pointer).map_err(DecodeError::Syntax)?,
+        // The body parsed whole: an error here is an element without its
+        // item (a `null` GraphQL edge), said as such, not as bad JSON.
+        false => raw_items(body, &pointer).map_err(|error| match error.is_data() {
+            true => DecodeError::Pointer {
+                pointer: pointer.clone(),
+                found: error.to_string(),
+            },
+            false => DecodeError::Syntax(error),
+        })?,
     };
     let last_item = match found.last() {
         Some(raw) => Some(serde_json::from_str(raw.get()).map_err(DecodeError::Syntax)?),
@@ -124,9 +132,17 @@ pub(super) fn raw_items<'a>(
         raw_at(root, &json_pointer::tokens(&array).unwrap_or_default()).ok_or_else(moved)?;
     serde_json::from_str::<Vec<&RawValue>>(array.get())?
         .into_iter()
-        .map(|element| {
+        .enumerate()
+        .map(|(index, element)| {
             raw_at(element, &each).ok_or_else(|| {
-                serde::de::Error::custom(format!("an element has nothing at /{}", each.join("/")))
+                let what = match element.get().trim() {
+                    "null" => "null".to_owned(),
+                    _ => "an element".to_owned(),
+                };
+                serde::de::Error::custom(format!(
+                    "element {index} is {what}, with nothing at /{}",
+                    each.join("/")
+                ))
             })
         })
         .collect()
