@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text::{escape, shown_body};
+
 use crate::{Error, Request, Strategy};
 
 /// How a walk would go on after its first page, fetched alone by
@@ -87,14 +89,17 @@ impl Explanation {
     }
 }
 
+/// Every piece of server text (keys, links, the reason) escaped, so that a
+/// server cannot drive the terminal the explanation is printed on.
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let items_at = match self.items_at() {
             "" => "the root array",
             pointer => pointer,
         };
-        writeln!(f, "page 1:   {} -> {}", self.request(), self.status())?;
-        write!(f, "items:    {} at {items_at}", self.item_count())?;
+        let request = escape(&self.request().to_string()).into_owned();
+        writeln!(f, "page 1:   {request} -> {}", self.status())?;
+        write!(f, "items:    {} at {}", self.item_count(), escape(items_at))?;
         match self.total() {
             Some(total) => writeln!(f, ", of {total} in all")?,
             None => writeln!(f)?,
@@ -102,15 +107,15 @@ impl fmt::Display for Explanation {
         if let Some(error) = self.error() {
             return writeln!(f, "next:     none; the walk would fail: {error}");
         }
-        let reason = self.reason().unwrap_or_default();
+        let reason = escape(self.reason().unwrap_or_default()).into_owned();
         match (self.next_request(), self.found_by()) {
             (Some(next), found_by) => {
-                writeln!(f, "next:     {next}")?;
+                writeln!(f, "next:     {}", escape(&next.to_string()))?;
                 if let Some(body) = next.body() {
-                    writeln!(f, "body:     {}", crate::text::shown_body(body))?;
+                    writeln!(f, "body:     {}", escape(&shown_body(body)))?;
                 }
                 if let Some(strategy) = found_by {
-                    writeln!(f, "strategy: {strategy}")?;
+                    writeln!(f, "strategy: {}", escape(&strategy.to_string()))?;
                 }
                 writeln!(f, "because:  {reason}")
             }

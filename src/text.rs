@@ -185,18 +185,25 @@ pub(crate) fn each_chunk(name: &str, mut each: impl FnMut(&[u8]) -> bool) {
 /// written as an escape, so that a server's text cannot drive the terminal it
 /// ends up on.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_char(c) {
             escaped.extend(c.escape_default());
         } else {
             escaped.push(c);
         }
     }
     Cow::Owned(escaped)
+}
+
+/// A control character, or a bidirectional override that reorders what a
+/// terminal shows.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// At most about `max` bytes of `body` as text, cut on a character boundary,
@@ -278,6 +285,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
+        assert_eq!(escape("a\u{202e}b\u{2066}"), "a\\u{202e}b\\u{2066}");
         assert_eq!(
             escape("red \x1b[31m\nline\u{9b}"),
             "red \\u{1b}[31m\\nline\\u{9b}"

@@ -89,3 +89,24 @@ fn no_public_type_prints_a_secret_with_debug() {
     }
     assert!(printed.contains("page_size"), "{printed}");
 }
+
+#[test]
+fn an_explanation_escapes_every_piece_of_server_text() {
+    let server = Fixture::start();
+    let hostile = "\u{1b}[31m\u{1b}]8;;http://evil\u{7}x\u{7}\r\u{202e}";
+    server.route("/escapes", move |_| {
+        fixture::Reply::json(serde_json::json!({
+            format!("rows{hostile}"): [{"id": 1}],
+            format!("next{hostile}"): "/escapes?page=2",
+        }))
+    });
+    let explained = server
+        .paginator("/escapes")
+        .explain()
+        .expect("an explanation");
+    let printed = explained.to_string();
+    for raw in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+        assert!(!printed.contains(raw), "{raw:?} in {printed}");
+    }
+    assert!(printed.contains("rows"), "{printed}");
+}
