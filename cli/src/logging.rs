@@ -1,5 +1,6 @@
 //! `-v` and `-vv`: pagewalk's log records on stderr, never on stdout, out of
-//! the progress bar's way.
+//! the progress bar's way. Only pagewalk's own records: ureq's trace
+//! records dump request headers, credentials included.
 
 use std::io::{self, Write};
 use std::sync::{Mutex, PoisonError};
@@ -31,7 +32,21 @@ impl Log for Stderr {
             Level::Debug => "debug",
             Level::Trace => "trace",
         };
-        let line = format!("pagewalk: {level}: {}\n", record.args());
+        // Server text in a record (a key, a link) never drives the terminal.
+        let text: String = record
+            .args()
+            .to_string()
+            .chars()
+            .flat_map(|c| {
+                let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+                let escaped: Vec<char> = match c.is_control() || bidi {
+                    true => c.escape_default().collect(),
+                    false => vec![c],
+                };
+                escaped
+            })
+            .collect();
+        let line = format!("pagewalk: {level}: {text}\n");
         let write = || {
             // Nothing sensible is left to do if stderr itself is gone.
             let _ = io::stderr().lock().write_all(line.as_bytes());

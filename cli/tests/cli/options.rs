@@ -207,3 +207,22 @@ fn prefetch_and_concurrency_keep_the_order() {
         assert_eq!(run.names(), expected_names(23), "{args:?}");
     }
 }
+
+#[test]
+fn the_most_verbose_run_shows_no_credential_and_no_ureq_record() {
+    let fixture = Fixture::start();
+    let run = run_cli([
+        "-vvv",
+        "-H",
+        "Authorization: Bearer SECRET-IN-HEADER",
+        &fixture.url("/rest/v1.0/punch_items?per_page=5"),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("pagewalk: debug:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("SECRET-IN-HEADER"), "{}", run.stderr);
+    assert!(
+        !run.stderr.to_lowercase().contains("ureq"),
+        "{}",
+        run.stderr
+    );
+}
