@@ -8,25 +8,28 @@
 //! whatever its case style (`nextPageToken` → next, page, token;
 //! `X-Next-Offset` → next, offset; `total_pages` → total, pages;
 //! `x-ms-continuationtoken` → continuation, token), and meaning is given to
-//! words and their combinations ([`meaning`]). A name only means something
-//! when every word of it (after a vendor prefix such as `X-`, `x-ms-`,
-//! `@odata.`) is a word of [`WORDS`]: `total_amount` is not a total, and
-//! `more_info` is not a flag.
+//! words and their combinations ([`meaning`]). A name means something when
+//! every word of it (after a vendor prefix such as `X-`, `x-ms-`,
+//! `@odata.`) is one of [`WORDS`], or when it has a word only paging names
+//! have ([`STRONG`]: `hasMoreMessages`, `PaginationToken`); never with a
+//! word of [`NEVER`]: `total_amount` is not a total, and `more_info` is not
+//! a flag.
 //!
 //! **Values by what they mean.** A flag reads `true`/`false`, `"true"`,
 //! `"yes"`, `1`/`0`, `"1"`; a count an integer, a float with no fraction or
 //! a numeric string. A pagination-named value that cannot be read is kept
 //! as [`Says::Unread`]: if it could mean more, it is evidence.
 //!
-//! **Where it looks.** The objects on the path to the items (and so the
-//! items' siblings); objects named as containers of paging facts (`meta`,
-//! `paging`, `links`, `response.body.meta.page`), next-page objects and
-//! token objects at any depth down to [`MAX_DEPTH`]: counts only on the path
-//! and in containers (so Elasticsearch's `_shards.total` is not a total,
-//! and an unrelated object's flag never ends a walk); arrays of link objects,
-//! whatever the array is called (`links`, `link`, `_links`), whose elements
-//! have a relation (`rel`, `relation`, `"next last"`) and a target (`href`,
-//! `url`, `uri`); every response header; the `Link` header's `rel="next"`.
+//! **Where it looks.** Every object of the envelope down to [`MAX_DEPTH`]:
+//! the path to the items (and so the items' siblings), containers (`meta`,
+//! `paging`, `response.body.meta.page`), next-page and token objects, and
+//! any other object, which may say more but never the end (an unrelated
+//! object's `has_more: false` ends nothing; objects named with a leading
+//! `_`, such as Elasticsearch's `_shards`, give no counts); arrays of link
+//! objects, whatever the array is called (`links`, `link`, `_links`), whose
+//! elements have a relation (`rel`, `relation`, `"next last"`) and a target
+//! (`href`, `url`, `uri`); every response header, a JSON object in one
+//! included; the `Link` header's `rel="next"`.
 
 use std::borrow::Cow;
 
