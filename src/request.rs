@@ -177,6 +177,16 @@ impl fmt::Display for BodyFieldError {
 
 impl std::error::Error for BodyFieldError {}
 
+/// A URL's query pairs, in sorted order.
+pub(crate) fn sorted_pairs(url: &Url) -> Vec<(String, String)> {
+    let mut pairs: Vec<_> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,13 +31,13 @@
 use serde_json::Value;
 
 use super::end::{cursor_hint, echoes, more_pages, page_param, reached};
-use super::facts::parameter_for;
 use super::facts::{Count, Fact, Says};
+use super::facts::{parameter_for, squashed};
 use super::step::{
     Next, Problem, continue_with, empty_too_soon, end_or_more, follow, follow_url, keyset, resolve,
 };
 use super::{PageView, graphql, shape};
-use crate::request::get_param;
+use crate::request::{get_param, sorted_pairs};
 use crate::{Strategy, Target};
 
 /// One rule: the next step, if the response speaks its style.
@@ -124,17 +124,9 @@ fn trusted_first<'f, T>(mut facts: Vec<(&'f Fact<'f>, T)>) -> Vec<(&'f Fact<'f>,
 /// Whether two next URLs lead to one page: their query parameters may come
 /// in another order.
 fn same_page(a: Option<url::Url>, b: Option<&url::Url>) -> bool {
-    let pairs = |url: &url::Url| {
-        let mut pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
-        pairs.sort();
-        pairs
-    };
     match (a, b) {
         (Some(a), Some(b)) => {
-            a.origin() == b.origin() && a.path() == b.path() && pairs(&a) == pairs(b)
+            a.origin() == b.origin() && a.path() == b.path() && sorted_pairs(&a) == sorted_pairs(b)
         }
         (a, b) => a.is_none() && b.is_none(),
     }
@@ -343,20 +335,14 @@ fn offset(page: &PageView<'_>) -> Option<Result<Next, Problem>> {
 /// The request's query parameter that carries `value` under a name like
 /// `key`'s: how this API spells it (`page[number]`, `$skip`).
 fn sent_as(page: &PageView<'_>, key: &str, value: u64) -> Option<String> {
-    const PAGE_NAMES: [&str; 4] = ["page", "pagenumber", "pagenumber", "currentpage"];
-    let squash = |name: &str| -> String {
-        name.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let key = squash(key.trim_start_matches("X-").trim_start_matches("x-"));
+    const PAGE_NAMES: [&str; 3] = ["page", "pagenumber", "currentpage"];
+    let key = squashed(key.trim_start_matches("X-").trim_start_matches("x-"));
     let page_like = PAGE_NAMES.contains(&key.as_str());
     page.request
         .url()
         .query_pairs()
         .find(|(name, sent)| {
-            let name = squash(name);
+            let name = squashed(name);
             // The same name, never another that merely ends like it (`per_page`).
             (name == key || (page_like && PAGE_NAMES.contains(&name.as_str())))
                 && sent.trim() == value.to_string()

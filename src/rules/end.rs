@@ -155,13 +155,10 @@ fn count_not_reached(page: &PageView<'_>) -> Option<String> {
     }
 }
 
-/// This page's number and where it was found: the body's or a header's
-/// count, else the request's page parameter.
+/// This page's number, as the body or a header gives it, and where.
 pub(crate) fn current_page(page: &PageView<'_>) -> Option<(String, u64)> {
-    if let Some((fact, n)) = page.facts.count_fact(Count::Page) {
-        return Some((fact.place.clone(), n));
-    }
-    None
+    let (fact, n) = page.facts.count_fact(Count::Page)?;
+    Some((fact.place.clone(), n))
 }
 
 /// Whether the page count says more pages follow this one: pages count from

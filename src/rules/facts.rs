@@ -998,13 +998,15 @@ pub(crate) fn names_links(key: &str) -> bool {
 
 /// Whether two names are one name in another case style (`page_token`, `pageToken`).
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
-    let squash = |name: &str| -> String {
-        name.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    squash(a) == squash(b)
+    squashed(a) == squashed(b)
+}
+
+/// `name` in lower case without separators: `page[number]` as `pagenumber`.
+pub(crate) fn squashed(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::next::url_at;
 use super::target::{counter, read, write};
 use crate::Request;
 use crate::link_header::find_rel;
-use crate::request::{get_param, with_param};
+use crate::request::{get_param, sorted_pairs, with_param};
 use crate::strategy::{Kind, Strategy, Target};
 
 /// The remaining pages: `count` requests made from `base` by writing
@@ -141,15 +141,6 @@ pub(crate) fn same_request(a: &Request, b: &Request) -> bool {
         && x.origin() == y.origin()
         && x.path() == y.path()
         && sorted_pairs(x) == sorted_pairs(y)
-}
-
-fn sorted_pairs(url: &Url) -> Vec<(String, String)> {
-    let mut pairs: Vec<_> = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    pairs.sort();
-    pairs
 }
 
 #[cfg(test)]
